@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_NAME } from '../src/index.js';
+
+describe('@parley/echo', () => {
+  it('exports its own name', () => {
+    expect(PACKAGE_NAME).toBe('@parley/echo');
+  });
+});
