@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Parley's benchmark suite: every workload against Parley's server, ws (without and with its
+// native addons) and a raw node:net echo, back to back in one run; the server and the load
+// generator run in separate processes pinned to different CPUs. Medians of N repetitions.
+//   node bench/run.mjs [--quick] [--reps N] [--only echo,connRate,...] [--servers parley,ws,...]
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { nextMessage, pinned, startNode, stop } from './lib/proc.mjs';
+import { renderMarkdown, renderSvg } from './lib/report.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    out: { type: 'string', default: new URL('.', import.meta.url).pathname },
+  },
+});
+const quick = opts.quick;
+const reps = Number(opts.reps ?? (quick ? 1 : 3));
+const only = opts.only ? new Set(opts.only.split(',')) : null;
+const S = quick ? 1.0 : 3; // seconds per throughput cell
+
+const parleyAvailable = existsSync(new URL('./servers/parley.mjs', import.meta.url));
+const SERVERS = {
+  raw: { label: 'raw node:net', script: 'servers/raw-net.mjs', ws: false },
+  ws: { label: 'ws', script: 'servers/ws.mjs', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
+  'ws+addons': { label: 'ws + bufferutil', script: 'servers/ws.mjs' },
+  ...(parleyAvailable ? { parley: { label: 'Parley', script: 'servers/parley.mjs' } } : {}),
+};
+const serverFilter = opts.servers ? new Set(opts.servers.split(',')) : null;
+const wsServers = Object.keys(SERVERS).filter((k) => k !== 'raw');
+
+const cells = [];
+function want(w) {
+  return !only || only.has(w);
+}
+const sizes = quick ? [32, 1024, 65536] : [32, 1024, 65536, 1048576];
+if (want('echo')) {
+  for (const size of sizes)
+    cells.push({
+      workload: 'echo',
+      name: `echo binary ${fmtSize(size)}`,
+      servers: Object.keys(SERVERS),
+      params: { size, conns: 64, seconds: S },
+    });
+  cells.push({
+    workload: 'echo',
+    name: 'echo text 32 B',
+    servers: Object.keys(SERVERS),
+    params: { size: 32, text: true, conns: 64, seconds: S },
+  });
+}
+if (want('latency'))
+  cells.push({
+    workload: 'latency',
+    name: 'latency 1 conn, 32 B',
+    servers: Object.keys(SERVERS),
+    params: { size: 32, seconds: quick ? 1 : 2 },
+  });
+if (want('connRate'))
+  cells.push({
+    workload: 'connRate',
+    name: 'connections/s (open, echo, close)',
+    servers: Object.keys(SERVERS),
+    params: { seconds: S, parallel: 32 },
+  });
+if (want('idle'))
+  cells.push({
+    workload: 'idle',
+    name: `idle ${quick ? '1,000' : '10,000'} connections`,
+    servers: Object.keys(SERVERS),
+    params: { conns: quick ? 1000 : 10000 },
+  });
+if (want('broadcast'))
+  cells.push({
+    workload: 'broadcast',
+    name: `broadcast 1 → ${quick ? 200 : 1000}`,
+    servers: wsServers,
+    env: { BENCH_MODE: 'broadcast' },
+    params: { receivers: quick ? 200 : 1000, seconds: S, size: 32, window: 4 },
+  });
+if (want('deflateEcho'))
+  cells.push({
+    workload: 'deflateEcho',
+    name: `deflate echo 16 KiB JSON (${quick ? 100 : 1000} conns × ${quick ? 20 : 100})`,
+    servers: wsServers.filter((s) => s !== 'ws'),
+    env: { BENCH_DEFLATE: '1' },
+    params: { conns: quick ? 100 : 1000, perConn: quick ? 20 : 100, parallel: 64 },
+  });
+if (want('client'))
+  for (const size of [32, 65536])
+    cells.push({
+      workload: 'client',
+      name: `client ${fmtSize(size)}, 32 in flight`,
+      clients: ['ws', ...(parleyAvailable ? ['parley'] : [])],
+      params: { size, inflight: 32, seconds: S },
+    });
+
+function fmtSize(n) {
+  return n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`;
+}
+
+async function runServerCell(cell, serverKey) {
+  const spec = SERVERS[serverKey];
+  const server = startNode(spec.script, { cpu: 0, env: { ...(spec.env ?? {}), ...(cell.env ?? {}) } });
+  const { port } = await nextMessage(server, 'ready');
+  const gen = startNode('lib/loadgen.mjs', { cpu: 1 });
+  const raw = serverKey === 'raw';
+  try {
+    let before;
+    if (cell.workload === 'idle') before = await probeMem(server);
+    gen.send({ workload: cell.workload, params: { ...cell.params, port, raw } });
+    let result;
+    if (cell.workload === 'idle') {
+      const { open } = await nextMessage(gen, 'idle-open');
+      await new Promise((r) => setTimeout(r, 500));
+      const after = await probeMem(server);
+      gen.send({ cmd: 'release' });
+      await nextMessage(gen, 'result');
+      result = {
+        open,
+        rssPerConnKB: (after.rss - before.rss) / open / 1024,
+        heapPerConnKB: (after.heapUsed + after.external - before.heapUsed - before.external) / open / 1024,
+      };
+    } else if (cell.workload === 'deflateEcho') {
+      await nextMessage(gen, 'deflate-done');
+      const mem = await probeMem(server);
+      gen.send({ cmd: 'release' });
+      result = { ...(await nextMessage(gen, 'result')).result, serverRssMB: mem.rss / 1048576 };
+    } else {
+      result = (await nextMessage(gen, 'result')).result;
+    }
+    return result;
+  } finally {
+    await stop(gen);
+    await stop(server);
+  }
+}
+
+async function probeMem(server) {
+  server.send({ cmd: 'mem' });
+  return nextMessage(server, 'mem');
+}
+
+async function runClientCell(cell, clientKey) {
+  const server = startNode('servers/ws.mjs', { cpu: 0 });
+  const { port } = await nextMessage(server, 'ready');
+  const client = startNode(`clients/${clientKey}-client.mjs`, { cpu: 1 });
+  try {
+    client.send({ params: { ...cell.params, url: `ws://127.0.0.1:${port}/` } });
+    return (await nextMessage(client, 'result')).result;
+  } finally {
+    await stop(client);
+    await stop(server);
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const results = [];
+const started = Date.now();
+for (const cell of cells) {
+  const targets = cell.clients ?? cell.servers.filter((s) => !serverFilter || serverFilter.has(s));
+  const row = { workload: cell.workload, name: cell.name, params: cell.params, targets: {} };
+  for (const t of targets) {
+    const runs = [];
+    for (let r = 0; r < reps; r++) {
+      try {
+        runs.push(cell.clients ? await runClientCell(cell, t) : await runServerCell(cell, t));
+      } catch (e) {
+        console.error(`  ${cell.name} / ${t}: ${e.message}`);
+      }
+    }
+    if (!runs.length) continue;
+    const agg = {};
+    for (const k of Object.keys(runs[0])) {
+      if (typeof runs[0][k] !== 'number') continue;
+      const xs = runs.map((x) => x[k]);
+      agg[k] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+    }
+    row.targets[t] = agg;
+    const main = Object.entries(agg)[0];
+    console.log(`${cell.name.padEnd(48)} ${t.padEnd(10)} ${main[0]}=${main[1].median.toFixed(1)}`);
+  }
+  results.push(row);
+}
+
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  pinned,
+  reps,
+  quick,
+  seconds: (Date.now() - started) / 1000,
+};
+const outDir = opts.out;
+mkdirSync(`${outDir}/results`, { recursive: true });
+const tag = quick ? 'quick' : 'full';
+writeFileSync(`${outDir}/results/${tag}.json`, JSON.stringify({ meta, results }, null, 2));
+writeFileSync(`${outDir}/results/${tag}.svg`, renderSvg(meta, results));
+if (!quick) writeFileSync(`${outDir}/../BENCH.md`, renderMarkdown(meta, results, SERVERS));
+else writeFileSync(`${outDir}/results/quick.md`, renderMarkdown(meta, results, SERVERS));
+console.log(
+  `\nwrote bench/results/${tag}.json, bench/results/${tag}.svg${quick ? ', bench/results/quick.md' : ', BENCH.md'} in ${meta.seconds.toFixed(0)} s`,
+);
