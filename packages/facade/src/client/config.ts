@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type ConfigError, configErrorFromZod } from '../config/config-error.js';
+import { BackpressureSchema } from '../config/shared-schemas.js';
 import { err, ok, type Result } from '../result.js';
 
 /**
@@ -10,7 +11,7 @@ import { err, ok, type Result } from '../result.js';
  * | key                      | default     | why                                                                    |
  * | ------------------------ | ----------- | ---------------------------------------------------------------------- |
  * | ping_interval            | 30 000 ms   | under the 60 s idle cut of common load balancers; 0 disables           |
- * | pong_timeout             | = interval  | no byte from the server for a whole ping interval → heartbeat timeout  |
+ * | close_timeout            | 5 000 ms    | how long to wait for the server's close reply / FIN before destroying  |
  * | handshake_timeout        | 10 000 ms   | TCP + TLS + upgrade on a slow link; a silent server must not hang us   |
  * | max_payload              | 100 MiB     | whole message after inflation; bounds memory against bombs             |
  * | per_message_deflate      | true        | offered by default like browsers and IXWebSocket                       |
@@ -24,6 +25,10 @@ import { err, ok, type Result } from '../result.js';
  * | proxy                    | 'env'       | HTTPS_PROXY / HTTP_PROXY / NO_PROXY, like curl                         |
  * | send_queue.max_messages  | 1 024       | messages kept while reconnecting, flushed in order on reopen           |
  * | send_queue.max_bytes     | 4 MiB       | bytes kept while reconnecting; beyond either bound send() is refused   |
+ * | backpressure             | (server's)  | same block and defaults as the server: over 4 MiB unsent → close 1013  |
+ *
+ * Heartbeat: with `ping_interval` > 0 the client pings when nothing arrived for an interval
+ * and reports `heartbeat timeout` (1006) when the next interval passes without a byte.
  */
 const milliseconds = z.number().int().min(0);
 
@@ -95,8 +100,7 @@ export const ClientConfigSchema = z
       .min(1)
       .default(() => `client-${randomUUID().slice(0, 8)}`),
     ping_interval: milliseconds.default(30_000),
-    /** 0 means "the same as ping_interval". */
-    pong_timeout: milliseconds.default(0),
+    close_timeout: milliseconds.default(5_000),
     protocols: z.array(z.string().regex(headerName, 'must be an HTTP token')).default([]),
     headers: z
       .record(
@@ -129,6 +133,7 @@ export const ClientConfigSchema = z
       ])
       .default('env'),
     send_queue: SendQueueSchema.prefault({}),
+    backpressure: BackpressureSchema.prefault({}),
   })
   .strict();
 
