@@ -90,6 +90,17 @@ class NetListener implements Listener {
 }
 
 /**
+ * Node verifies client certificates after the handshake and, when `rejectUnauthorized` is set,
+ * destroys the socket with only a generic error; the real reason is `authorizationError`.
+ */
+function clientCertificateError(socket: tls.TLSSocket, error: Error): Error {
+  const reason = socket.authorizationError as unknown;
+  if (typeof reason !== 'string' && !(reason instanceof Error)) return error;
+  const code = typeof reason === 'string' ? reason : ((reason as NodeJS.ErrnoException).code ?? reason.message);
+  return Object.assign(new Error(`client certificate rejected: ${code}`, { cause: error }), { code });
+}
+
+/**
  * Listens for TCP (or TLS) connections and hands each one, connected and (for TLS) with the
  * handshake done, to `onConnection`. `EADDRINUSE` and friends come back as error values.
  */
@@ -133,7 +144,7 @@ export function listen(
   if (options.tls) {
     server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
       const peer = formatTarget(socket.remoteAddress ?? 'client', socket.remotePort ?? 0);
-      onError?.(toTransportError(error, { target: peer, role: 'server' }));
+      onError?.(toTransportError(clientCertificateError(socket, error), { target: peer, role: 'server' }));
     });
   }
 

@@ -135,7 +135,7 @@ function describe(code: TransportErrorCode, context: ErrorContext, detail: strin
     case 'TLS_CERT_INVALID':
       return context.role === 'client'
         ? `the certificate of ${at} is not trusted (${detail}); pass its CA in tls.ca`
-        : `the peer at ${at} did not trust our certificate (${detail})`;
+        : `certificate verification with the client at ${at} failed (${detail})`;
     case 'HOSTNAME_MISMATCH':
       return `the certificate of ${at} is not valid for that name (${detail})`;
     case 'CLIENT_CERT_REQUIRED':
