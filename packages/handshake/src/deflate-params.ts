@@ -1,6 +1,7 @@
 /**
  * Result of permessage-deflate negotiation, consumed by @parley/codec's protocol core.
- * Declared here until @parley/codec exports the identical interface (docs/contracts.md);
+ * Declared here with the same shape as @parley/codec's (docs/contracts.md) so the handshake
+ * does not type-check against the codec's sources while they change;
  * structural typing keeps the two interchangeable.
  */
 export interface PerMessageDeflateParams {

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import type { PerMessageDeflateParams } from './deflate-params.js';
 import { isWindowBits, PERMESSAGE_DEFLATE, readDeflateParams } from './deflate-offer-params.js';
 import { type HandshakeRejection, rejection } from './errors.js';

@@ -1,4 +1,4 @@
-import type { ParleyError } from '@parley/codec';
+import type { ParleyError } from '@parley/codec/result';
 import type { HeaderMap } from './header-map.js';
 
 /** Every way a handshake step can fail. Stable strings: callers switch on them. */

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { BACKSLASH, COMMA, DQUOTE, EQUALS, HTAB, isToken, SEMICOLON, SP, TOKEN_CHAR } from './chars.js';
 import { type HandshakeError, handshakeError } from './errors.js';
 import { DEFAULT_EXTENSIONS_LIMITS, type ExtensionsLimits } from './limits.js';

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { isSafeFieldValue, isToken } from './chars.js';
 import { type HandshakeError, handshakeError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TOKEN_CHAR } from './chars.js';
 import { type HandshakeError, handshakeError } from './errors.js';
 import type { HeaderMap } from './header-map.js';

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { COMMA, HTAB, SP, TOKEN_CHAR } from './chars.js';
 import { type HandshakeError, handshakeError } from './errors.js';
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from './limits.js';

@@ -1,4 +1,4 @@
-import { ok, type Result } from '@parley/codec';
+import { ok, type Result } from '@parley/codec/result';
 import { CR, FIELD_VALUE_CHAR, LF, SP } from './chars.js';
 import type { HandshakeError } from './errors.js';
 import type { HeaderMap } from './header-map.js';

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { isToken } from './chars.js';
 import { type PerMessageDeflateOffer, validateDeflateResponse } from './deflate-client.js';
 import type { PerMessageDeflateParams } from './deflate-params.js';

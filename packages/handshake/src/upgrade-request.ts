@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '@parley/codec';
+import { err, ok, type Result } from '@parley/codec/result';
 import { type HandshakeRejection, rejection } from './errors.js';
 import { type ExtensionOffer, parseExtensionsHeader } from './extensions-header.js';
 import { type HeaderMap, headerValue, listHasToken } from './header-map.js';
