@@ -1,0 +1,42 @@
+/**
+ * Defaults of the permessage-deflate transform, in one place. README.md in this folder has
+ * the table with the measurements behind each number.
+ */
+export const DEFLATE_DEFAULTS = {
+  /**
+   * zlib level of our deflater. Level 1 compresses 16 KiB JSON to ~22 % (level 6: ~20 %) at
+   * roughly half the CPU, and CPU is what limits a busy server's message rate.
+   */
+  level: 1,
+  /**
+   * zlib memLevel of our deflater. 8 is zlib's own default; 9 costs +64 KiB per context and
+   * lower values saved no measurable RSS with the zlib bundled in Node 20.
+   */
+  memLevel: 8,
+  /**
+   * Upper bound for our deflater's window (it never exceeds the negotiated
+   * `*_max_window_bits` either). The window dominates zlib's memory: 2^(bits+2) bytes, so
+   * 13 bits cost ~134 KiB RSS per context against ~229 KiB for 15 bits, for ~3 % larger
+   * output on 16 KiB JSON. A sender may always use a smaller window than negotiated.
+   */
+  windowBits: 13,
+  /** Output buffer size of each zlib stream (Node's default). */
+  chunkSize: 16 * 1024,
+  /**
+   * Zlib jobs that may run at once in the whole process (like ws's limit of 10): more would
+   * only queue inside libuv's 4-thread pool and hold every queued buffer meanwhile.
+   */
+  concurrency: 10,
+  /** Idle zlib contexts kept per configuration for sides without context takeover. */
+  poolSize: 10,
+} as const;
+
+/** zlib refuses raw deflate with an 8-bit window; Node silently upgrades it to 9. */
+export const MIN_ZLIB_WINDOW_BITS = 9;
+export const MAX_WINDOW_BITS = 15;
+
+/** RFC 7692 §7.2.1: the empty stored block that Z_SYNC_FLUSH ends with, removed on the wire. */
+export const DEFLATE_TRAILER: Buffer = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** RFC 7692 §7.2.3.6: what an empty message compresses to (the start of an empty stored block). */
+export const EMPTY_DEFLATE_BLOCK: Buffer = Buffer.from([0x00]);
