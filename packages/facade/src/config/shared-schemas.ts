@@ -51,7 +51,7 @@ export const PerMessageDeflateOptionsSchema = z
     threshold: z.number().int().min(0).default(1024),
     server_no_context_takeover: z.boolean().default(false),
     client_no_context_takeover: z.boolean().default(false),
-    server_max_window_bits: windowBits.default(15),
+    server_max_window_bits: z.number().int().min(9).max(15).default(15),
     client_max_window_bits: windowBits.default(15),
     mem_level: z.number().int().min(1).max(9).default(8),
   })
