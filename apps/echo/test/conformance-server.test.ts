@@ -1,0 +1,84 @@
+// RFC 6455 / RFC 7692 conformance of echo servers, Autobahn-style: the suite is a raw TCP
+// client crafting frames by hand. Every section runs against the `ws` reference (validating
+// the suite) and against Parley's echo server once apps/echo exports startEchoServer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utf8Section } from './support/cases/utf8.js';
+import { loadParleyServer } from './support/parley-targets.js';
+import { type CaseResult, type ConformanceCase, problems, recordResults, tally } from './support/runner.js';
+import {
+  casesFor,
+  openServerCase,
+  runHandshakeSection,
+  runServerSection,
+  SECTIONS,
+  type ServerUnderTest,
+} from './support/server-suite.js';
+import { type EchoServerTarget, wsReferenceServer } from './support/targets.js';
+
+const parley = await loadParleyServer();
+const targets: [EchoServerTarget | null, string][] = [
+  [wsReferenceServer, ''],
+  [parley.target, parley.reason],
+];
+
+/** Lines for every case that is not acceptable for this target. */
+function unexpected(target: EchoServerTarget, cases: ConformanceCase[], results: CaseResult[]): string[] {
+  const laxFailFast = new Set(target.strictFailFast ? [] : cases.filter((c) => c.failFast).map((c) => c.id));
+  const known = target.knownDeviations ?? {};
+  return problems(
+    results.filter((r) => !(r.verdict === 'non-strict' && laxFailFast.has(r.id)) && !(r.id in known)),
+  );
+}
+
+for (const [target, reason] of targets) {
+  describe.skipIf(!target)(`echo server conformance: ${target?.name ?? `parley (${reason})`}`, () => {
+    const t = target as EchoServerTarget;
+    let sut: ServerUnderTest;
+
+    beforeAll(async () => {
+      const [plain, deflate] = await Promise.all([t.start({ deflate: false }), t.start({ deflate: true })]);
+      sut = { plain, deflate, strictFailFast: t.strictFailFast };
+    });
+    afterAll(async () => {
+      await Promise.all([sut?.plain.close(), sut?.deflate.close()]);
+    });
+
+    it('0 opening handshake', async () => {
+      const results = await runHandshakeSection(sut);
+      await recordResults('server 0 handshake', t.name, results);
+      expect(results.length).toBeGreaterThan(20);
+      expect(unexpected(t, [], results)).toEqual([]);
+    });
+
+    for (const [name, cases] of SECTIONS) {
+      it(`${name} (${casesFor('server', cases).length} cases)`, { timeout: 60_000 }, async () => {
+        const results = await runServerSection(sut, cases);
+        await recordResults(`server ${name}`, t.name, results);
+        expect(tally(results).ok).toBeGreaterThan(0);
+        expect(unexpected(t, cases, results)).toEqual([]);
+      });
+    }
+  });
+}
+
+describe('the suite itself', () => {
+  let sut: ServerUnderTest;
+  beforeAll(async () => {
+    const [plain, deflate] = await Promise.all([
+      wsReferenceServer.start({ deflate: false }),
+      wsReferenceServer.start({ deflate: true }),
+    ]);
+    sut = { plain, deflate, strictFailFast: true };
+  });
+  afterAll(async () => {
+    await Promise.all([sut?.plain.close(), sut?.deflate.close()]);
+  });
+
+  it('rates a server that validates UTF-8 only at FIN (ws) non-strict when waiting strictly', async () => {
+    const sample = utf8Section.filter((c) => c.failFast).slice(0, 2);
+    const { runCase } = await import('./support/runner.js');
+    const results = await Promise.all(sample.map((c) => runCase(c, (cc) => openServerCase(sut, cc))));
+    expect(results.map((r) => r.verdict)).toEqual(['non-strict', 'non-strict']);
+    expect(results[0]?.detail).toMatch(/1007 after FIN/);
+  });
+});
