@@ -1,2 +1,4 @@
-// Public API of apps/echo. Filled in by its own issue.
+// Public API of apps/echo: the echo server (and, from the client issue, the echo client).
+export { ECHO_DEFAULTS, type EchoServerOptions, echoServerConfig, startEchoServer } from './server.js';
+
 export const PACKAGE_NAME = '@parley/echo';
