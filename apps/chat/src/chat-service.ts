@@ -35,7 +35,8 @@ export interface RoomFanout<P extends ChatPeer> {
 }
 
 export interface ChatServiceOptions {
-  rateLimit?: RateLimit;
+  /** Per-connection message rate; `false` when the transport enforces one already. */
+  rateLimit?: RateLimit | false;
   /** Room for connections that name none. */
   defaultRoom?: string;
   /** Clock in milliseconds (tests inject one). */
@@ -52,7 +53,7 @@ export interface ChatSession<P extends ChatPeer> {
 }
 
 interface SessionState<P extends ChatPeer> extends ChatSession<P> {
-  readonly bucket: TokenBucket;
+  readonly bucket: TokenBucket | null;
   /** A join is in flight; messages wait here until it finishes. */
   pending: string[] | null;
   closed: boolean;
@@ -65,12 +66,17 @@ interface LocalRoom {
   readonly jsonTopic: string;
 }
 
+/** Messages kept while a join is in flight; more are dropped. */
+const MAX_PENDING = 64;
+
 export const CloseCodes = { GoingAway: 1001, PolicyViolation: 1008 } as const;
 
 export class ChatService<P extends ChatPeer> {
   private readonly sessions = new Set<SessionState<P>>();
   private readonly localRooms = new Map<string, LocalRoom>();
-  private readonly rateLimit: RateLimit;
+  private readonly rateLimit: RateLimit | false;
+  /** Joins and leaves still talking to the bus (awaited by `settled`). */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly defaultRoom: string;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
@@ -114,7 +120,7 @@ export class ChatService<P extends ChatPeer> {
       format,
       nick: null,
       room: null,
-      bucket: new TokenBucket(this.rateLimit, this.now()),
+      bucket: this.rateLimit === false ? null : new TokenBucket(this.rateLimit, this.now()),
       pending: null,
       closed: false,
     };
@@ -130,12 +136,12 @@ export class ChatService<P extends ChatPeer> {
             server: this.bus.serverId,
             rooms,
           });
-          if (nick) void this.join(session, room, [nick]);
+          if (nick) this.track(this.join(session, room, [nick]));
         },
         (error) => this.log(`rooms lookup failed: ${String(error)}`),
       );
     } else {
-      void this.join(session, room, nick ? nickCandidates(nick) : guestCandidates());
+      this.track(this.join(session, room, nick ? nickCandidates(nick) : guestCandidates()));
     }
     return session;
   }
@@ -144,7 +150,7 @@ export class ChatService<P extends ChatPeer> {
   receive(handle: ChatSession<P>, data: string, binary = false): void {
     const session = handle as SessionState<P>;
     if (session.closed) return;
-    if (!session.bucket.take(this.now())) {
+    if (session.bucket !== null && !session.bucket.take(this.now())) {
       session.closed = true;
       session.peer.close(CloseCodes.PolicyViolation, 'rate limit exceeded');
       return;
@@ -154,7 +160,7 @@ export class ChatService<P extends ChatPeer> {
       return;
     }
     if (session.pending) {
-      if (session.pending.length < this.rateLimit.burst) session.pending.push(data);
+      if (session.pending.length < MAX_PENDING) session.pending.push(data);
       return;
     }
     this.dispatch(session, data);
@@ -165,7 +171,17 @@ export class ChatService<P extends ChatPeer> {
     const session = handle as SessionState<P>;
     if (!this.sessions.delete(session)) return;
     session.closed = true;
-    void this.leave(session);
+    this.track(this.leave(session));
+  }
+
+  /** Resolves when every join and leave in flight has finished (graceful shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(operation: Promise<void>): void {
+    this.inFlight.add(operation);
+    void operation.finally(() => this.inFlight.delete(operation));
   }
 
   /** Tells every client the server is going away (close 1001). */
@@ -199,11 +215,11 @@ export class ChatService<P extends ChatPeer> {
           return;
         }
         if (session.room === message.room && session.nick === nick) return;
-        void this.join(session, message.room, [nick]);
+        this.track(this.join(session, message.room, [nick]));
         return;
       }
       case 'leave':
-        void this.leave(session);
+        this.track(this.leave(session));
         return;
       case 'typing':
         if (session.room && session.nick)
@@ -215,6 +231,18 @@ export class ChatService<P extends ChatPeer> {
           (error) => this.log(`rooms lookup failed: ${String(error)}`),
         );
         return;
+      case 'who': {
+        const room = session.room;
+        if (!room) {
+          this.refuse(session, 'not_joined', 'join a room first');
+          return;
+        }
+        void this.bus.members(room).then(
+          (users) => this.sendJson(session, { type: 'presence', room, users }),
+          (error) => this.log(`presence lookup failed: ${String(error)}`),
+        );
+        return;
+      }
       case 'history': {
         const room = session.room;
         if (!room) {

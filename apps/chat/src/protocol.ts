@@ -41,6 +41,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('rooms') }),
   z.object({ type: z.literal('history') }),
+  z.object({ type: z.literal('who') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 

@@ -187,8 +187,10 @@ describe('ChatService, parley-chat.v1 clients', () => {
     ]);
     chat.receive(sb, JSON.stringify({ type: 'rooms' }));
     chat.receive(sb, JSON.stringify({ type: 'history' }));
+    chat.receive(sb, JSON.stringify({ type: 'who' }));
     await settle();
-    const [rooms, history] = b.json().slice(-2);
+    const [rooms, history, who] = b.json().slice(-3);
+    expect(who).toEqual({ type: 'presence', room: 'lobby', users: ['bob'] });
     expect(rooms).toEqual({
       type: 'rooms',
       list: [

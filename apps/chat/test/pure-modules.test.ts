@@ -94,6 +94,7 @@ describe('parley-chat.v1 parsing', () => {
       { type: 'typing' },
       { type: 'rooms' },
       { type: 'history' },
+      { type: 'who' },
     ];
     for (const m of messages) expect(parseClientMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
   });

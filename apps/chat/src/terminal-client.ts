@@ -1,0 +1,141 @@
+/**
+ * `chat client`: a readline prompt on the facade's client. Speaks `parley-chat.v1`, joins the
+ * room on every (re)connect, prints incoming lines as `nick: text`, and says when the
+ * connection drops and comes back (the facade reconnects with backoff).
+ *
+ * Commands: `/join <room>`, `/rooms`, `/who`, `/quit`; anything else is a chat line.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { createClient } from '@parley/facade';
+import { CHAT_SUBPROTOCOL, type ClientMessage, parseServerMessage, type ServerMessage } from './protocol.js';
+import { formatChatLine, formatJoinNotice, formatLeaveNotice } from './render.js';
+
+export interface TerminalClientOptions {
+  nick: string;
+  room: string;
+  /** `ws://host:port/chat` */
+  url: string;
+  input: Readable;
+  output: Writable & { isTTY?: boolean };
+}
+
+/** How one server message reads in the terminal (`null`: nothing to print). */
+export function describeServerMessage(message: ServerMessage, me: string): string | null {
+  switch (message.type) {
+    case 'message':
+      return formatChatLine(message.nick, message.text);
+    case 'joined':
+      return message.you
+        ? `* you joined ${message.room} as ${message.nick} (${message.online} online)`
+        : formatJoinNotice(message.nick, message.room, message.online);
+    case 'left':
+      return formatLeaveNotice(message.nick, message.room, message.online);
+    case 'history':
+      return message.messages.length === 0
+        ? null
+        : message.messages.map((m) => formatChatLine(m.nick, m.text)).join('\n');
+    case 'presence':
+      return `* online in ${message.room}: ${message.users.map((u) => (u === me ? `${u} (you)` : u)).join(', ')}`;
+    case 'rooms':
+      return message.list.length === 0
+        ? '* no rooms'
+        : `* rooms: ${message.list.map((r) => `${r.name} (${r.online})`).join(', ')}`;
+    case 'error':
+      return `* error: ${message.message}`;
+    case 'welcome':
+    case 'typing':
+      return null;
+  }
+}
+
+export async function runTerminalClient(options: TerminalClientOptions): Promise<number> {
+  const { output } = options;
+  let room = options.room;
+  const url = new URL(options.url);
+  url.searchParams.set('name', options.nick);
+  const rl = createInterface({ input: options.input, output, terminal: output.isTTY === true, prompt: '> ' });
+  const print = (line: string) => {
+    if (output.isTTY) {
+      output.write(`\r\x1b[K${line}\n`);
+      rl.prompt(true);
+    } else {
+      output.write(`${line}\n`);
+    }
+  };
+
+  const created = createClient({
+    url: url.toString(),
+    client_id: options.nick,
+    protocols: [CHAT_SUBPROTOCOL],
+    per_message_deflate: false,
+    reconnect: { enabled: true, min_wait: 200, max_wait: 5_000 },
+  });
+  if (!created.ok) {
+    print(`* ${created.error.message}`);
+    rl.close();
+    return 2;
+  }
+  const client = created.value;
+  const send = (message: ClientMessage) => {
+    const sent = client.send(JSON.stringify(message));
+    if (!sent.ok) print(`* not sent: ${sent.error.message}`);
+  };
+
+  client.on('open', (info) => {
+    if (info.reconnects > 0) print(`* reconnected to ${info.url}`);
+    send({ type: 'join', room, nick: options.nick });
+  });
+  client.on('message', (data) => {
+    if (typeof data !== 'string') return;
+    const message = parseServerMessage(data);
+    if (message === null) return;
+    if (message.type === 'joined' && message.you) room = message.room;
+    const line = describeServerMessage(message, options.nick);
+    if (line !== null) print(line);
+  });
+  client.on('reconnecting', (info) => {
+    print(
+      `* connection lost (${info.reason}); reconnecting in ${(info.wait_time / 1000).toFixed(1)}s (attempt ${info.retries})`,
+    );
+  });
+  client.on('close', (info) => {
+    if (!info.willReconnect && info.initiatedBy !== 'local') print(`* disconnected: ${info.diagnostic}`);
+  });
+
+  print(
+    `* connecting to ${options.url} as ${options.nick} (room ${room}); /join <room>, /rooms, /who, /quit`,
+  );
+  const started = await client.start();
+  if (!started.ok) {
+    print(`* cannot connect: ${started.error.message}`);
+  }
+  rl.prompt();
+
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      void client.stop(1000, 'bye').then(() => resolve(0));
+    };
+    rl.on('line', (raw) => {
+      const line = raw.trim();
+      if (line === '') {
+        rl.prompt();
+        return;
+      }
+      if (line === '/quit') {
+        rl.close();
+        return;
+      }
+      if (line === '/rooms') send({ type: 'rooms' });
+      else if (line === '/who') send({ type: 'who' });
+      else if (line.startsWith('/join '))
+        send({ type: 'join', room: line.slice(6).trim(), nick: options.nick });
+      else send({ type: 'say', text: line });
+      rl.prompt();
+    });
+    rl.on('close', finish);
+  });
+}
