@@ -110,6 +110,17 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
     return closed;
   }
 
+  /** Destroys the connection now without a close handshake (no reconnect); `close` reports 1006. */
+  terminate(): void {
+    const core = this.#core;
+    if (core !== null && !core.isFinished) {
+      this.#wanted = false;
+      core.terminate('terminated locally');
+      return;
+    }
+    this.close();
+  }
+
   /**
    * Starts the close handshake and turns reconnect off for this connection. While still
    * connecting, the attempt is abandoned and `close` reports 1006.

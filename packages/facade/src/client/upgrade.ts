@@ -121,7 +121,7 @@ export async function performUpgrade(
           }),
         );
       }
-      const next = URL.canParse(location, url) ? toWebSocketUrl(location, url) : null;
+      const next = URL.canParse(location, url.href) ? toWebSocketUrl(location, url) : null;
       if (next === null || (next.protocol !== 'ws:' && next.protocol !== 'wss:')) {
         return err(
           attemptFailure(
