@@ -122,8 +122,10 @@ export function readUntil(socket: net.Socket, predicate: (data: Buffer) => boole
 
 /** Reads everything until the server closes the socket. */
 export function readAll(socket: net.Socket): Promise<Buffer> {
-  return readUntil(socket, () => false).catch((error: Error) => {
-    throw error;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('close', () => resolve(Buffer.concat(chunks)));
   });
 }
 
