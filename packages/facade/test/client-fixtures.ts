@@ -43,15 +43,18 @@ export interface EchoServer {
 /** A `ws` server that echoes every message with its type (the independent peer). */
 export async function startWsEchoServer(
   resources: Resources,
-  options: Omit<ServerOptions, 'port' | 'server'> & { tls?: { cert: string; key: string } } = {},
+  options: Omit<ServerOptions, 'port' | 'server'> & {
+    tls?: { cert: string; key: string };
+    port?: number;
+  } = {},
 ): Promise<EchoServer> {
-  const { tls, ...wsOptions } = options;
+  const { tls, port: wantedPort = 0, ...wsOptions } = options;
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }) : http.createServer();
   const wss = new WebSocketServer({ ...wsOptions, server });
   wss.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(wantedPort, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as net.AddressInfo).port;
   resources.add(() => closeWsServer(wss, server));
