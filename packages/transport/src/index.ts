@@ -24,6 +24,7 @@ export {
 } from './tls-options.js';
 export {
   classifyError,
+  nodeErrorCode,
   formatTarget,
   type TransportError,
   type TransportErrorCode,

@@ -1,0 +1,18 @@
+/**
+ * Every default of the HTTP helpers, in one place. The README's defaults table explains each.
+ */
+
+/** 30 s for the whole exchange (connect, headers, body, every redirect hop). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** 5 redirects: real chains are 1-2 hops; more is usually a loop. */
+export const DEFAULT_MAX_REDIRECTS = 5;
+
+/** 10 MiB: bodies are buffered in memory, so the cap bounds memory per call. */
+export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
+
+/** `no-cache` for static files: browsers revalidate every time, and get a cheap 304 via ETag. */
+export const DEFAULT_STATIC_CACHE_CONTROL = 'no-cache';
+
+/** The file served for a directory request (`/` and `/docs/`). */
+export const DEFAULT_INDEX_FILE = 'index.html';
