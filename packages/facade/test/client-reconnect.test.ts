@@ -167,7 +167,7 @@ describe('client reconnect', () => {
     const client = makeClient({ url: server.url, reconnect: { min_wait: 10_000, max_wait: 10_000 } });
     await client.start();
     const reconnecting = nextEvent<ReconnectInfo>(client, 'reconnecting');
-    server.wss.clients.forEach((socket) => socket.close(1012, 'restarting'));
+    for (const socket of server.wss.clients) socket.close(1012, 'restarting');
     expect((await reconnecting).reason).toBe('restarting');
     client.send('pending');
     const errors: ClientError[] = [];
