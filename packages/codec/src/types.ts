@@ -46,7 +46,8 @@ export type ProtocolErrorCode =
   | 'INVALID_UTF8'
   | 'INVALID_CLOSE_PAYLOAD'
   | 'INVALID_CLOSE_CODE'
-  | 'INFLATE_FAILED';
+  | 'INFLATE_FAILED'
+  | 'INTERNAL_ERROR';
 
 /** Why a send-side call was refused. */
 export type SendErrorCode =
@@ -56,6 +57,7 @@ export type SendErrorCode =
   | 'REASON_TOO_LONG'
   | 'INVALID_UTF8'
   | 'STREAM_ENDED'
+  | 'MESSAGE_IN_PROGRESS'
   | 'CANCELLED';
 
 export interface CloseInfo {

@@ -1,0 +1,221 @@
+import { CloseCode, isControlOpcode, isKnownOpcode, MAX_CONTROL_PAYLOAD } from './constants.js';
+import { xorMask } from './mask.js';
+import type { ProtocolErrorCode, Role } from './types.js';
+
+/**
+ * Receives what the FrameParser finds. A frame whose payload is wholly inside the current
+ * chunk (and every control frame) arrives as one `frame` call; a data frame that spans
+ * chunks arrives as `frameStart`, one or more `frameData`, then `frameEnd`. Payload buffers
+ * are views into the received chunks, already unmasked.
+ */
+export interface FrameHandler {
+  frame(fin: boolean, rsv1: boolean, opcode: number, payload: Buffer): void;
+  frameStart(fin: boolean, rsv1: boolean, opcode: number, length: number): void;
+  frameData(data: Buffer): void;
+  frameEnd(): void;
+  /** The peer broke a framing rule; the parser has stopped. */
+  frameError(closeCode: number, code: ProtocolErrorCode, message: string): void;
+}
+
+export interface FrameParserOptions {
+  role: Role;
+  /** RSV1 allowed on the first frame of a data message (permessage-deflate negotiated). */
+  allowRsv1: boolean;
+}
+
+/** Parser states (plain numbers: cheapest comparison on the hot path). */
+const State = {
+  Header: 0,
+  Payload: 1,
+  ControlPayload: 2,
+  Stopped: 3,
+} as const;
+type ParserState = (typeof State)[keyof typeof State];
+
+/**
+ * Incremental RFC 6455 frame parser. Any split of the byte stream (down to one byte per
+ * chunk) gives the same frames. No chunk concatenation: headers split across chunks are
+ * gathered in a 14-byte scratch buffer, control payloads in a 125-byte one, and data
+ * payloads are handed on as views, unmasked in place.
+ *
+ * Checks: RSV bits (only RSV1, only when negotiated, never on control or continuation
+ * frames), reserved opcodes, FIN and ≤125 bytes on control frames, the mask bit for the role
+ * (a server needs masked frames, a client unmasked ones), and 64-bit lengths with the top
+ * bit set. All fail with 1002. Size limits are the handler's job (it sees the length first).
+ */
+export class FrameParser {
+  private state: ParserState = State.Header;
+  private readonly handler: FrameHandler;
+  private readonly expectMask: boolean;
+  private readonly allowRsv1: boolean;
+
+  /** Header bytes gathered so far when a header spans chunks. */
+  private readonly header = Buffer.alloc(14);
+  private headerLength = 0;
+  /** Masking key of the current frame (copied, since its chunk may be gone). */
+  private readonly mask = Buffer.alloc(4);
+  private masked = false;
+  private opcode = 0;
+  /** Payload bytes of the current frame still to come / already seen. */
+  private remaining = 0;
+  private received = 0;
+  private readonly control = Buffer.alloc(MAX_CONTROL_PAYLOAD);
+
+  constructor(handler: FrameHandler, options: FrameParserOptions) {
+    this.handler = handler;
+    this.expectMask = options.role === 'server';
+    this.allowRsv1 = options.allowRsv1;
+  }
+
+  get stopped(): boolean {
+    return this.state === State.Stopped;
+  }
+
+  /** Stops parsing; later chunks are ignored (after a close frame or a failure). */
+  stop(): void {
+    this.state = State.Stopped;
+  }
+
+  push(chunk: Buffer): void {
+    const end = chunk.length;
+    let pos = 0;
+    while (pos < end) {
+      const state = this.state;
+      if (state === State.Header) {
+        pos = this.readHeader(chunk, pos, end);
+      } else if (state === State.Payload) {
+        const take = Math.min(this.remaining, end - pos);
+        const part = chunk.subarray(pos, pos + take);
+        if (this.masked) xorMask(part, 0, take, this.mask, 0, this.received & 3);
+        pos += take;
+        this.received += take;
+        this.remaining -= take;
+        this.handler.frameData(part);
+        if (this.remaining === 0 && this.state === State.Payload) {
+          this.state = State.Header;
+          this.handler.frameEnd();
+        }
+      } else if (state === State.ControlPayload) {
+        const take = Math.min(this.remaining, end - pos);
+        chunk.copy(this.control, this.received, pos, pos + take);
+        pos += take;
+        this.received += take;
+        this.remaining -= take;
+        if (this.remaining === 0) {
+          this.state = State.Header;
+          const payload = Buffer.from(this.control.subarray(0, this.received));
+          if (this.masked) xorMask(payload, 0, payload.length, this.mask, 0, 0);
+          this.handler.frame(true, false, this.opcode, payload);
+        }
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Parses one header starting at `pos`; returns the new position. */
+  private readHeader(chunk: Buffer, pos: number, end: number): number {
+    let src: Buffer;
+    let at: number;
+    if (this.headerLength === 0 && end - pos >= 2) {
+      const need = headerSize(chunk[pos + 1]!);
+      if (end - pos >= need) {
+        src = chunk;
+        at = pos;
+        pos += need;
+      } else {
+        chunk.copy(this.header, 0, pos, end);
+        this.headerLength = end - pos;
+        return end;
+      }
+    } else {
+      // Gather a split header in the scratch buffer.
+      let have = this.headerLength;
+      while (pos < end && (have < 2 || have < headerSize(this.header[1]!))) {
+        this.header[have++] = chunk[pos++]!;
+      }
+      this.headerLength = have;
+      if (have < 2 || have < headerSize(this.header[1]!)) return pos;
+      this.headerLength = 0;
+      src = this.header;
+      at = 0;
+    }
+
+    const b0 = src[at]!;
+    const b1 = src[at + 1]!;
+    const fin = (b0 & 0x80) !== 0;
+    const rsv1 = (b0 & 0x40) !== 0;
+    const opcode = b0 & 0x0f;
+    const masked = (b1 & 0x80) !== 0;
+    let length = b1 & 0x7f;
+    let next = at + 2;
+    if (length === 126) {
+      length = (src[next]! << 8) | src[next + 1]!;
+      next += 2;
+    } else if (length === 127) {
+      const high = src.readUInt32BE(next);
+      if (high > 0x7fffffff)
+        return this.fail(CloseCode.ProtocolError, 'LENGTH_TOO_LARGE', '64-bit length with the top bit set');
+      length = high * 0x100000000 + src.readUInt32BE(next + 4);
+      next += 8;
+    }
+
+    if ((b0 & 0x30) !== 0) return this.fail(CloseCode.ProtocolError, 'RESERVED_BITS', 'RSV2/RSV3 set');
+    if (!isKnownOpcode(opcode)) {
+      return this.fail(CloseCode.ProtocolError, 'RESERVED_OPCODE', `reserved opcode ${opcode}`);
+    }
+    const control = isControlOpcode(opcode);
+    if (rsv1 && (!this.allowRsv1 || control || opcode === 0)) {
+      return this.fail(CloseCode.ProtocolError, 'RESERVED_BITS', 'RSV1 set without a negotiated extension');
+    }
+    if (control) {
+      if (!fin) return this.fail(CloseCode.ProtocolError, 'FRAGMENTED_CONTROL', 'fragmented control frame');
+      if (length > MAX_CONTROL_PAYLOAD) {
+        return this.fail(CloseCode.ProtocolError, 'CONTROL_TOO_LONG', 'control frame payload over 125 bytes');
+      }
+    }
+    if (masked !== this.expectMask) {
+      return masked
+        ? this.fail(CloseCode.ProtocolError, 'MASK_UNEXPECTED', 'masked server frame')
+        : this.fail(CloseCode.ProtocolError, 'MASK_EXPECTED', 'unmasked client frame');
+    }
+    if (masked) {
+      this.mask[0] = src[next]!;
+      this.mask[1] = src[next + 1]!;
+      this.mask[2] = src[next + 2]!;
+      this.mask[3] = src[next + 3]!;
+    }
+    this.masked = masked;
+
+    const available = end - pos;
+    if (length <= available) {
+      // Whole payload in this chunk: one call, no state kept.
+      const payload = chunk.subarray(pos, pos + length);
+      if (masked) xorMask(payload, 0, length, this.mask, 0, 0);
+      this.handler.frame(fin, rsv1, opcode, payload);
+      return pos + length;
+    }
+    this.opcode = opcode;
+    this.remaining = length;
+    this.received = 0;
+    if (control) {
+      this.state = State.ControlPayload;
+    } else {
+      this.state = State.Payload;
+      this.handler.frameStart(fin, rsv1, opcode, length);
+    }
+    return pos;
+  }
+
+  private fail(closeCode: number, code: ProtocolErrorCode, message: string): number {
+    this.state = State.Stopped;
+    this.handler.frameError(closeCode, code, message);
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+function headerSize(b1: number): number {
+  const length = b1 & 0x7f;
+  const base = length < 126 ? 2 : length === 126 ? 4 : 10;
+  return (b1 & 0x80) !== 0 ? base + 4 : base;
+}

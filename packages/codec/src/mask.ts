@@ -1,0 +1,82 @@
+import { randomFillSync } from 'node:crypto';
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Below this many bytes a plain byte loop beats setting up a 32-bit view. */
+const WORD_THRESHOLD = 32;
+
+/**
+ * XORs `data[start, end)` in place with the 4-byte key at `mask[maskOffset..maskOffset+3]`,
+ * starting at key byte `phase` (the payload position modulo 4 of `data[start]`). The aligned
+ * middle is processed a 32-bit word at a time. Masking and unmasking are the same operation.
+ */
+export function xorMask(
+  data: Uint8Array,
+  start: number,
+  end: number,
+  mask: Uint8Array,
+  maskOffset: number,
+  phase: number,
+): void {
+  let i = start;
+  let p = phase & 3;
+  if (end - start >= WORD_THRESHOLD) {
+    // Bytes until the absolute address is 4-aligned.
+    const misalign = (data.byteOffset + i) & 3;
+    const head = misalign === 0 ? 0 : 4 - misalign;
+    for (let h = 0; h < head; h++) {
+      data[i] = data[i]! ^ mask[maskOffset + p]!;
+      i++;
+      p = (p + 1) & 3;
+    }
+    const words = (end - i) >>> 2;
+    const b0 = mask[maskOffset + p]!;
+    const b1 = mask[maskOffset + ((p + 1) & 3)]!;
+    const b2 = mask[maskOffset + ((p + 2) & 3)]!;
+    const b3 = mask[maskOffset + ((p + 3) & 3)]!;
+    const word = LITTLE_ENDIAN
+      ? (b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)) >>> 0
+      : ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
+    const view = new Uint32Array(data.buffer, data.byteOffset + i, words);
+    const unrolled = words & ~3;
+    let w = 0;
+    for (; w < unrolled; w += 4) {
+      view[w] = view[w]! ^ word;
+      view[w + 1] = view[w + 1]! ^ word;
+      view[w + 2] = view[w + 2]! ^ word;
+      view[w + 3] = view[w + 3]! ^ word;
+    }
+    for (; w < words; w++) view[w] = view[w]! ^ word;
+    i += words << 2;
+  }
+  for (; i < end; i++) {
+    data[i] = data[i]! ^ mask[maskOffset + p]!;
+    p = (p + 1) & 3;
+  }
+}
+
+/**
+ * Masks or unmasks `data` in place with a 4-byte `mask` (RFC 6455 §5.3). `phase` is the
+ * position modulo 4 of `data[0]` within the frame payload (0 for a whole payload).
+ */
+export function applyMask(data: Uint8Array, mask: Uint8Array, phase = 0): void {
+  if (mask.length < 4) throw new RangeError('a mask key has 4 bytes');
+  xorMask(data, 0, data.length, mask, 0, phase);
+}
+
+/** Masking keys come from one pooled random buffer, refilled when used up (one syscall per 2048 keys). */
+const KEY_POOL_SIZE = 8192;
+const keyPool = Buffer.allocUnsafe(KEY_POOL_SIZE);
+let keyPoolOffset = KEY_POOL_SIZE;
+
+/** Copies a fresh random 4-byte masking key into `target` at `offset`. */
+export function writeMaskKey(target: Uint8Array, offset: number): void {
+  if (keyPoolOffset === KEY_POOL_SIZE) {
+    randomFillSync(keyPool);
+    keyPoolOffset = 0;
+  }
+  target[offset] = keyPool[keyPoolOffset]!;
+  target[offset + 1] = keyPool[keyPoolOffset + 1]!;
+  target[offset + 2] = keyPool[keyPoolOffset + 2]!;
+  target[offset + 3] = keyPool[keyPoolOffset + 3]!;
+  keyPoolOffset += 4;
+}

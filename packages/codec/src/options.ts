@@ -1,0 +1,37 @@
+import type { ProtocolOptions, Role } from './types.js';
+
+/**
+ * Defaults for every protocol option, in one place. The reasons are in README.md
+ * ("Defaults"): 100 MiB matches what Node users know from `ws`; 100 000 fragments leave room
+ * for Autobahn's 4 MiB-in-64-byte-fragments cases (65 536 frames) while bounding per-message
+ * bookkeeping; 1 KiB is where deflate starts paying for its CPU on typical JSON.
+ */
+export const PROTOCOL_DEFAULTS = {
+  maxPayload: 100 * 1024 * 1024,
+  maxFragments: 100_000,
+  fragmentSize: 0,
+  deflate: null,
+  deflateThreshold: 1024,
+  autoPong: true,
+} as const;
+
+export function resolveProtocolOptions(options: Partial<ProtocolOptions> & { role: Role }): ProtocolOptions {
+  return {
+    role: options.role,
+    maxPayload: positiveOr(options.maxPayload, PROTOCOL_DEFAULTS.maxPayload),
+    maxFragments: positiveOr(options.maxFragments, PROTOCOL_DEFAULTS.maxFragments),
+    fragmentSize: nonNegativeOr(options.fragmentSize, PROTOCOL_DEFAULTS.fragmentSize),
+    deflate: options.deflate ?? null,
+    deflateThreshold: nonNegativeOr(options.deflateThreshold, PROTOCOL_DEFAULTS.deflateThreshold),
+    deflateMemLevel: options.deflateMemLevel,
+    autoPong: options.autoPong ?? PROTOCOL_DEFAULTS.autoPong,
+  };
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && value > 0 ? Math.floor(value) : fallback;
+}
+
+function nonNegativeOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && value >= 0 ? Math.floor(value) : fallback;
+}

@@ -1,0 +1,98 @@
+/**
+ * One queued outgoing item: a message whose frames are ready, a message waiting for zlib, a
+ * streaming message still being written, or a close frame. Items reach the wire strictly in
+ * queue order; an `open` item at the head holds back everything behind it.
+ */
+export class OutboundEntry {
+  chunks: Buffer[] = [];
+  /** More chunks may still be added (compression pending, stream not ended). */
+  open: boolean;
+  /** Wire bytes of the chunks added so far. */
+  size = 0;
+  /** Called once the entry's last chunk has been handed to the sink. */
+  onWritten: (() => void) | null = null;
+
+  constructor(open: boolean) {
+    this.open = open;
+  }
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+}
+
+/**
+ * Keeps outgoing messages in order while some of them are not ready yet. When nothing is
+ * queued the protocol writes straight to the sink and never touches this class.
+ */
+export class OutboundQueue {
+  private readonly entries: OutboundEntry[] = [];
+  private readonly write: (data: Buffer) => void;
+  private flushing = false;
+
+  constructor(write: (data: Buffer) => void) {
+    this.write = write;
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  get idle(): boolean {
+    return this.entries.length === 0;
+  }
+
+  push(entry: OutboundEntry): void {
+    this.entries.push(entry);
+    this.flush();
+  }
+
+  /** True when `entry` is at the head, so its chunks go to the wire as they are added. */
+  isHead(entry: OutboundEntry): boolean {
+    return this.entries[0] === entry;
+  }
+
+  /** Writes every ready entry from the head; stops at the first open one. */
+  flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const head = this.entries[0];
+        if (head === undefined) break;
+        const chunks = head.chunks;
+        if (chunks.length > 0) {
+          head.chunks = [];
+          for (const chunk of chunks) this.write(chunk);
+        }
+        if (head.open) break;
+        this.entries.shift();
+        const done = head.onWritten;
+        if (done !== null) {
+          head.onWritten = null;
+          done();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * Ends the first open entry that is `streaming` (its message stays unfinished on the wire,
+   * which is legal right before a close frame) and drops everything queued after it: those
+   * frames would land inside the unfinished message.
+   */
+  cutAt(entry: OutboundEntry): void {
+    const index = this.entries.indexOf(entry);
+    if (index < 0) return;
+    entry.open = false;
+    this.entries.length = index + 1;
+  }
+
+  /** Drops everything (the connection failed or was destroyed). */
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
