@@ -1,10 +1,20 @@
 // RFC 6455 / RFC 7692 conformance of echo servers, Autobahn-style: the suite is a raw TCP
 // client crafting frames by hand. Every section runs against the `ws` reference (validating
 // the suite) and against Parley's echo server once apps/echo exports startEchoServer.
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { utf8Section } from './support/cases/utf8.js';
 import { loadParleyServer } from './support/parley-targets.js';
-import { type CaseResult, type ConformanceCase, problems, recordResults, tally } from './support/runner.js';
+import {
+  type CaseResult,
+  type ConformanceCase,
+  problems,
+  recordResults,
+  runCase,
+  runCases,
+  tally,
+} from './support/runner.js';
 import {
   casesFor,
   openServerCase,
@@ -36,7 +46,10 @@ for (const [target, reason] of targets) {
     let sut: ServerUnderTest;
 
     beforeAll(async () => {
-      const [plain, deflate] = await Promise.all([t.start({ deflate: false }), t.start({ deflate: true })]);
+      const [plain, deflate] = await Promise.all([
+        t.start({ deflate: false, path: '/' }),
+        t.start({ deflate: true, path: '/deflate' }),
+      ]);
       sut = { plain, deflate, strictFailFast: t.strictFailFast };
     });
     afterAll(async () => {
@@ -65,8 +78,8 @@ describe('the suite itself', () => {
   let sut: ServerUnderTest;
   beforeAll(async () => {
     const [plain, deflate] = await Promise.all([
-      wsReferenceServer.start({ deflate: false }),
-      wsReferenceServer.start({ deflate: true }),
+      wsReferenceServer.start({ deflate: false, path: '/' }),
+      wsReferenceServer.start({ deflate: true, path: '/' }),
     ]);
     sut = { plain, deflate, strictFailFast: true };
   });
@@ -76,9 +89,29 @@ describe('the suite itself', () => {
 
   it('rates a server that validates UTF-8 only at FIN (ws) non-strict when waiting strictly', async () => {
     const sample = utf8Section.filter((c) => c.failFast).slice(0, 2);
-    const { runCase } = await import('./support/runner.js');
     const results = await Promise.all(sample.map((c) => runCase(c, (cc) => openServerCase(sut, cc))));
     expect(results.map((r) => r.verdict)).toEqual(['non-strict', 'non-strict']);
     expect(results[0]?.detail).toMatch(/1007 after FIN/);
+  });
+
+  it('fails every invalid-UTF-8 case against a server that skips UTF-8 validation', async () => {
+    const broken = new WebSocketServer({ host: '127.0.0.1', port: 0, skipUTF8Validation: true });
+    broken.on('connection', (ws) => {
+      ws.on('error', () => {});
+      ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary }));
+    });
+    try {
+      await new Promise<void>((resolve) => broken.once('listening', () => resolve()));
+      const { port } = broken.address() as AddressInfo;
+      const running = { port, path: '/', pathEnforced: false, close: async () => {} };
+      const invalid = utf8Section.filter((c) => c.title.includes('in one frame fails'));
+      const results = await runCases(invalid, (c) => openServerCase({ ...sut, plain: running }, c));
+      expect(invalid.length).toBeGreaterThan(30);
+      expect(results.filter((r) => r.verdict !== 'failed').map((r) => r.id)).toEqual([]);
+      expect(results[0]?.detail).toMatch(/expected close 1007; got text frame/);
+    } finally {
+      for (const c of broken.clients) c.terminate();
+      await new Promise((resolve) => broken.close(resolve));
+    }
   });
 });

@@ -28,7 +28,8 @@ function unwrap(value: unknown, what: string): unknown {
 }
 
 function portOf(running: Record<string, unknown>): { port: number; path: string } {
-  const url = (running.url ?? running.address) as unknown;
+  const rawUrl = running.url as unknown;
+  const url = typeof rawUrl === 'function' ? (rawUrl as AnyFn).call(running) : rawUrl;
   if (typeof url === 'string' && url.startsWith('ws')) {
     const u = new URL(url);
     return { port: Number(u.port), path: u.pathname || '/' };
@@ -47,16 +48,16 @@ export async function loadParleyServer(): Promise<{ target: EchoServerTarget | n
   const target: EchoServerTarget = {
     name: 'parley',
     strictFailFast: true,
-    async start({ deflate }) {
+    async start({ deflate, path }) {
       const running = unwrap(
-        await (start as AnyFn)({ host: '127.0.0.1', port: 0, deflate, maxPayload: MAX_PAYLOAD }),
+        await (start as AnyFn)({ host: '127.0.0.1', port: 0, path, deflate, maxPayload: MAX_PAYLOAD }),
         'startEchoServer',
       ) as Record<string, unknown>;
-      const { port, path } = portOf(running);
+      const served = portOf(running);
       const server: RunningEchoServer = {
-        port,
-        path,
-        pathEnforced: path !== '/',
+        port: served.port,
+        path: served.path,
+        pathEnforced: served.path !== '/',
         close: async () => {
           const stop = (running.close ?? running.stop) as AnyFn | undefined;
           await stop?.call(running);

@@ -17,7 +17,8 @@ export interface EchoServerTarget {
   strictFailFast: boolean;
   /** Case ids this testee is known to fail, with the reason (reported, not hidden). */
   knownDeviations?: Record<string, string>;
-  start(options: { deflate: boolean }): Promise<RunningEchoServer>;
+  /** `path`: where to serve, for testees that route by path (others accept any path). */
+  start(options: { deflate: boolean; path: string }): Promise<RunningEchoServer>;
 }
 
 export interface RunningEchoClient {
@@ -29,6 +30,7 @@ export interface RunningEchoClient {
 export interface EchoClientTarget {
   name: string;
   strictFailFast: boolean;
+  knownDeviations?: Record<string, string>;
   run(url: string): RunningEchoClient;
 }
 
@@ -72,6 +74,9 @@ export const wsReferenceServer: EchoServerTarget = {
 export const wsReferenceClient: EchoClientTarget = {
   name: 'ws-reference',
   strictFailFast: false,
+  knownDeviations: {
+    '0.4.10': 'ws uses the first of two permessage-deflate elements in the response instead of failing',
+  },
   run(url) {
     const socket = new WebSocket(url, { maxPayload: MAX_PAYLOAD, perMessageDeflate: { threshold: 0 } });
     const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));

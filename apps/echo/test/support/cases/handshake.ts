@@ -152,6 +152,7 @@ export const handshakeSection: HandshakeCase[] = [
   {
     id: '0.1.10',
     title: 'unknown path gets 404 when the server serves one path',
+    deflateServer: true,
     async run(server) {
       if (!server.pathEnforced) throw new CaseNotApplicable('server accepts every path');
       const [res] = await exchange(server, { path: '/no-such-path' });
