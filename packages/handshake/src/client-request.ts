@@ -82,7 +82,7 @@ export function buildClientRequest(opts: ClientRequestOptions): Result<ClientReq
   }
 
   if (url.username !== '' && !headerNames.has('authorization')) {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    const credentials = `${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`;
     head += `Authorization: Basic ${Buffer.from(credentials, 'utf8').toString('base64')}\r\n`;
   }
   head += writeHeaderLines(headers) + '\r\n';
@@ -104,8 +104,16 @@ function parseUrl(input: string | URL): Result<URL, HandshakeError> {
   if (url.href.includes('#')) {
     return err(handshakeError('INVALID_URL', 'WebSocket URLs must not have a fragment (RFC 6455 §3)'));
   }
-  if (url.hostname === '') return err(handshakeError('INVALID_URL', 'URL has no host'));
   return ok(url);
+}
+
+/** Percent-decodes URL userinfo; a malformed escape is kept as written rather than thrown. */
+function decodeUserinfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function checkProtocols(protocols: readonly string[]): string | undefined {

@@ -59,7 +59,7 @@ function checkPartialLines(
   for (;;) {
     const lf = buf.indexOf(LF, lineStart);
     if (lf === -1) break;
-    if (lf === lineStart || buf[lf - 1] !== CR) {
+    if (buf[lf - 1] !== CR) {
       return fail(side, 'MALFORMED_HEAD', 'line ends in a bare LF (CRLF required)', 400);
     }
     const lineError = checkLineLength(lf - 1 - lineStart, lines === 0, limits, side);

@@ -34,7 +34,7 @@ export function parseRequestHead(
   const bounds = limits === DEFAULT_HEAD_LIMITS ? DEFAULT_HEAD_LIMITS : { ...DEFAULT_HEAD_LIMITS, ...limits };
   // RFC 7230 §3.5: a server SHOULD ignore empty lines received before the request line.
   let begin = 0;
-  while (buf[begin] === CR && buf[begin + 1] === LF) begin += 2;
+  while (begin < bounds.maxHeadBytes && buf[begin] === CR && buf[begin + 1] === LF) begin += 2;
   const found = findHeadEnd(buf, begin, bounds, 'request');
   if (!found.ok) return found;
   const headLength = found.value;

@@ -84,7 +84,7 @@ describe('parseRequestHead', () => {
     const result = parse('GET / HTTP/1.1\r\n__proto__: x\r\nconstructor: y\r\n\r\n');
     if (!result.ok || !result.value.complete) throw new Error('incomplete');
     expect(Object.getPrototypeOf(result.value.headers)).toBe(null);
-    expect(result.value.headers.__proto__).toBe('x');
+    expect(Object.getOwnPropertyDescriptor(result.value.headers, '__proto__')?.value).toBe('x');
     expect(result.value.headers.constructor).toBe('y');
   });
 
@@ -204,6 +204,11 @@ describe('parseRequestHead', () => {
     it('returns HEAD_TOO_LARGE for a 1 MB header without scanning it all', () => {
       const huge = Buffer.concat([Buffer.from('GET / HTTP/1.1\r\nX: '), Buffer.alloc(1 << 20, 0x61)]);
       expect(errorOf(parseRequestHead(huge))).toEqual({ code: 'HEAD_TOO_LARGE', status: 431 });
+    });
+
+    it('stops skipping leading empty lines at maxHeadBytes', () => {
+      const blank = Buffer.from('\r\n'.repeat(1 << 19));
+      expect(errorOf(parseRequestHead(blank))).toEqual({ code: 'HEAD_TOO_LARGE', status: 431 });
     });
 
     it('returns TOO_MANY_HEADERS for 100k tiny header lines', () => {
