@@ -28,7 +28,7 @@ describe('reconnectDelay', () => {
 });
 
 describe('isRetryableStatus', () => {
-  it('stops on 4xx refusals except 408 and 429, retries everything else', () => {
+  it('stops on 3xx and 4xx answers except 408 and 429, retries 5xx and status-less failures', () => {
     expect(isRetryableStatus(undefined)).toBe(true);
     expect(isRetryableStatus(401)).toBe(false);
     expect(isRetryableStatus(403)).toBe(false);
@@ -38,5 +38,7 @@ describe('isRetryableStatus', () => {
     expect(isRetryableStatus(500)).toBe(true);
     expect(isRetryableStatus(503)).toBe(true);
     expect(isRetryableStatus(200)).toBe(true);
+    expect(isRetryableStatus(302)).toBe(false);
+    expect(isRetryableStatus(301)).toBe(false);
   });
 });

@@ -23,10 +23,12 @@ export function reconnectDelay(
 /**
  * Whether a failed attempt is worth retrying. A server that answers the upgrade with a 4xx
  * status refused us on purpose (bad auth, unknown path, forbidden origin): retrying would
- * only hammer it. 408 (timeout) and 429 (too many requests) are transient and retried.
+ * only hammer it. 408 (timeout) and 429 (too many requests) are transient and retried. A 3xx
+ * reaching here was not followed (follow_redirects off, or the limit hit): retrying cannot
+ * change it either. 5xx and failures without a status (refused, reset, timeout) are retried.
  */
 export function isRetryableStatus(status: number | undefined): boolean {
   if (status === undefined) return true;
   if (status === 408 || status === 429) return true;
-  return status < 400 || status >= 500;
+  return status >= 500 || status < 300;
 }
