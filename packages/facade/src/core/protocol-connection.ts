@@ -303,7 +303,11 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   /** @internal the close timer fired: the peer did not finish the close in time. */
   closeTimedOut(): void {
     this.closeTimer = null;
-    if (!this.finished) this.localDiagnostic = 'close handshake timed out';
+    if (!this.finished) {
+      const before = this.localDiagnostic;
+      this.localDiagnostic =
+        before === undefined ? 'close handshake timed out' : `${before}; close handshake timed out`;
+    }
     this.transport.destroy();
     if (!this.finished) {
       this.protocol.transportClosed();
