@@ -7,6 +7,7 @@ import {
   decompress,
   decompressFragments,
   params,
+  sameBytes,
   sampleJson,
   splitAt,
 } from './deflate-support.js';
@@ -40,15 +41,15 @@ describe('round trips between a client and a server transform', () => {
               wire,
               cuts.map((cut) => cut % (wire.length + 1)),
             );
-            expect(await decompressFragments(client, fragments)).toEqual(payload);
+            expect(sameBytes(await decompressFragments(client, fragments), payload)).toBe('same');
             const back = await compress(client, payload);
-            expect(await decompressFragments(server, splitAt(back, cuts))).toEqual(payload);
+            expect(sameBytes(await decompressFragments(server, splitAt(back, cuts)), payload)).toBe('same');
           }
           server.close();
           client.close();
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 50 },
     );
   });
 
@@ -62,8 +63,8 @@ describe('round trips between a client and a server transform', () => {
       expect(server.settings.deflateWindowBits).toBe(Math.max(bits, 9));
       expect(client.settings.inflateWindowBits).toBe(Math.max(bits, 9));
       for (const payload of payloads) {
-        expect(await decompress(client, await compress(server, payload))).toEqual(payload);
-        expect(await decompress(server, await compress(client, payload))).toEqual(payload);
+        expect(sameBytes(await decompress(client, await compress(server, payload)), payload)).toBe('same');
+        expect(sameBytes(await decompress(server, await compress(client, payload)), payload)).toBe('same');
       }
     }
   });
@@ -143,9 +144,11 @@ describe('interop with zlib one-shot output', () => {
     for (const level of [0, 1, 6, 9]) {
       const flushed = deflateRawSync(payload, { level, finishFlush: constants.Z_SYNC_FLUSH });
       expect(flushed.subarray(-4)).toEqual(TRAILER);
-      expect(await decompress(transform, flushed.subarray(0, -4))).toEqual(payload);
+      expect(sameBytes(await decompress(transform, flushed.subarray(0, -4)), payload)).toBe('same');
       // A finished stream (BFINAL) is valid too (§7.2.3.4).
-      expect(await decompress(transform, deflateRawSync(payload, { level }))).toEqual(payload);
+      expect(sameBytes(await decompress(transform, deflateRawSync(payload, { level })), payload)).toBe(
+        'same',
+      );
     }
   });
 

@@ -152,3 +152,12 @@ export function sampleJson(size: number, seed = 1): Buffer {
   }
   return Buffer.from(`{"type":"batch","items":[${items.join(',')}]}`);
 }
+
+/** Byte equality without vitest's per-element deep comparison (slow on megabytes). */
+export function sameBytes(actual: Buffer | null | undefined, expected: Buffer): string {
+  if (!actual) return `no buffer, expected ${expected.length} bytes`;
+  if (actual.equals(expected)) return 'same';
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  return `differs at byte ${i} (lengths ${actual.length} vs ${expected.length})`;
+}
