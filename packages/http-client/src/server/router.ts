@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Handles one request. `url` is the parsed request target (path and query). */
-export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+/**
+ * Handles one request. `url` is the parsed request target (path and query). May be async:
+ * a returned promise is awaited, and a rejection becomes a 500. Other return values are ignored.
+ */
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
 
 export interface Route {
   /** Method(s) this route answers, upper case; `'*'` for any. A GET route also answers HEAD. */
