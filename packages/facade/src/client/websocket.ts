@@ -203,12 +203,18 @@ export class WebSocket extends EventTarget {
   }
 
   #onClose(info: ClientCloseInfo): void {
-    this.#readyState = 3;
-    if (!info.wasClean)
-      this.#dispatch(new WebSocketErrorEvent(info.reason, info.error ?? info.protocolError));
-    this.#dispatch(
-      new CloseEvent('close', { code: info.code, reason: info.reason, wasClean: info.wasClean }),
-    );
+    const finish = (): void => {
+      this.#readyState = 3;
+      if (!info.wasClean) {
+        this.dispatchEvent(new WebSocketErrorEvent(info.reason, info.error ?? info.protocolError));
+      }
+      this.dispatchEvent(
+        new CloseEvent('close', { code: info.code, reason: info.reason, wasClean: info.wasClean }),
+      );
+    };
+    // Inside close() (still CONNECTING) the standard fires these from a later task.
+    if (this.#deferEvents) process.nextTick(finish);
+    else finish();
   }
 }
 
