@@ -18,12 +18,29 @@ export class RecordingSink implements ProtocolSink {
   readonly writes: Buffer[] = [];
   readonly events: SinkEvent[] = [];
   closedInfo: CloseInfo | null = null;
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   write(data: Buffer): void {
     this.writes.push(Buffer.from(data));
+    this.notify();
+  }
+
+  /** Resolves once `check()` holds (checked now and after every sink call). */
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  }
+
+  private notify(): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.check()) return true;
+      waiter.resolve();
+      return false;
+    });
   }
   message(data: string | Buffer, binary: boolean): void {
     this.events.push({ type: 'message', data: typeof data === 'string' ? data : Buffer.from(data), binary });
+    this.notify();
   }
   ping(payload: Buffer): void {
     this.events.push({ type: 'ping', payload: Buffer.from(payload) });
@@ -38,6 +55,7 @@ export class RecordingSink implements ProtocolSink {
     if (this.closedInfo !== null) throw new Error('closed reported twice');
     this.closedInfo = info;
     this.events.push({ type: 'closed', info });
+    this.notify();
   }
 
   get messages(): (string | Buffer)[] {
