@@ -1,7 +1,7 @@
 import { type ParleyError, parleyError } from '../result.js';
 import { DEFLATE_TRAILER } from './defaults.js';
 import { type DeflateErrorCode, ZlibChannel, type ZlibChannelJob } from './zlib-channel.js';
-import { ZLIB_JOB_ABORTED, ZlibEngine, type ZlibEngineClient, type ZlibEngineConfig } from './zlib-engine.js';
+import { ZlibEngine, type ZlibEngineClient, type ZlibEngineConfig } from './zlib-engine.js';
 import type { ZlibEnginePool } from './zlib-engine-pool.js';
 import type { ZlibJobLimiter } from './zlib-job-limiter.js';
 
@@ -82,12 +82,9 @@ export class DecompressChannel extends ZlibChannel implements ZlibEngineClient {
     const job = this.current!;
     this.current = null;
     if (this.tooBig) {
+      // zlib was stopped by zlibOutput() (error is ZLIB_JOB_ABORTED): nothing else to report.
       this.fail(
-        parleyError(
-          'MESSAGE_TOO_BIG',
-          `inflated message exceeds maxPayload (${this.maxPayload} bytes)`,
-          error === ZLIB_JOB_ABORTED ? undefined : error,
-        ),
+        parleyError('MESSAGE_TOO_BIG', `inflated message exceeds maxPayload (${this.maxPayload} bytes)`),
       );
       return;
     }

@@ -23,7 +23,6 @@ export class ZlibEnginePool {
 
   /** Takes a context back after its message: reset and kept, or freed when enough are idle. */
   release(engine: ZlibEngine): void {
-    if (engine.unusable) return;
     const key = configKey(engine.config);
     let list = this.idle.get(key);
     if (list === undefined) {

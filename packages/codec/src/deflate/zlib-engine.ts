@@ -60,11 +60,6 @@ export class ZlibEngine {
     this.stream.on('error', this.onError);
   }
 
-  /** True once destroyed or after a zlib error: the context must not be used again. */
-  get unusable(): boolean {
-    return this.destroyed;
-  }
-
   /** Feeds `input` as one job; output goes to `client`, then `client.zlibDone()`. */
   process(input: Buffer, client: ZlibEngineClient): void {
     if (this.client !== null) throw new Error('ZlibEngine.process() while a job is running');
