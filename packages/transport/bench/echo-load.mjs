@@ -9,7 +9,9 @@ let running = true;
 
 function start() {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: Number(port), noDelay: true }, () => resolve(socket));
+    const socket = net.connect({ host: '127.0.0.1', port: Number(port), noDelay: true }, () =>
+      resolve(socket),
+    );
     let pending = 0;
     socket.on('data', (chunk) => {
       pending -= chunk.length;

@@ -16,7 +16,9 @@ async function firstLine(child) {
 }
 
 async function measure(mode) {
-  const server = spawn(process.execPath, [`${here}echo-server.mjs`, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [`${here}echo-server.mjs`, mode], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const { port } = await firstLine(server);
   const load = spawn(process.execPath, [`${here}echo-load.mjs`, port, connections, size, ms], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -36,4 +38,15 @@ for (let i = 0; i < rounds; i++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const raw = median(results.raw);
 const transport = median(results.transport);
-console.log(JSON.stringify({ connections, size, ms, rounds, results, raw, transport, ratio: +(transport / raw).toFixed(3) }));
+console.log(
+  JSON.stringify({
+    connections,
+    size,
+    ms,
+    rounds,
+    results,
+    raw,
+    transport,
+    ratio: +(transport / raw).toFixed(3),
+  }),
+);

@@ -96,7 +96,8 @@ class NetListener implements Listener {
 function clientCertificateError(socket: tls.TLSSocket, error: Error): Error {
   const reason = socket.authorizationError as unknown;
   if (typeof reason !== 'string' && !(reason instanceof Error)) return error;
-  const code = typeof reason === 'string' ? reason : ((reason as NodeJS.ErrnoException).code ?? reason.message);
+  const code =
+    typeof reason === 'string' ? reason : ((reason as NodeJS.ErrnoException).code ?? reason.message);
   return Object.assign(new Error(`client certificate rejected: ${code}`, { cause: error }), { code });
 }
 
