@@ -49,4 +49,7 @@ export type { ServerAddress } from './server/server-listener.js';
 export { Session, type SessionMessage, type SessionReadyState } from './server/session.js';
 export type { TypedMessageIssue, TypedMessageOutcome } from './server/typed-messages.js';
 
+// Client side: createClient (reconnect, proxy, redirects) and the WHATWG WebSocket class.
+export * from './client/index.js';
+
 export const PACKAGE_NAME = '@parley/facade';
