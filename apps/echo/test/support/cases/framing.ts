@@ -105,7 +105,7 @@ function framingCases(): ConformanceCase[] {
   return cases;
 }
 
-const LARGE = [256 * KiB, 1 * MiB, 4 * MiB, 16 * MiB];
+const LARGE = [256 * KiB, 1 * MiB, 16 * MiB];
 
 function limitCases(): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
@@ -123,14 +123,15 @@ function limitCases(): ConformanceCase[] {
           await expectEcho(peer, opcode, payload);
         },
       });
-      cases.push({
-        id: `9.${sub}.${++n}`,
-        title: `${opcodeName(opcode)} ${sizeName(size)} in one frame, written in 64 KiB chunks`,
-        async run(peer) {
-          await peer.writeChunked(peer.encode({ opcode, payload }), 64 * KiB);
-          await expectEcho(peer, opcode, payload);
-        },
-      });
+      if (size < 16 * MiB)
+        cases.push({
+          id: `9.${sub}.${++n}`,
+          title: `${opcodeName(opcode)} ${sizeName(size)} in one frame, written in 64 KiB chunks`,
+          async run(peer) {
+            await peer.writeChunked(peer.encode({ opcode, payload }), 64 * KiB);
+            await expectEcho(peer, opcode, payload);
+          },
+        });
       for (const fragment of [4 * KiB, 64 * KiB, size / 2]) {
         if (fragment >= size) continue;
         cases.push({
