@@ -62,6 +62,8 @@ export function reusePortSupported(version: string = process.versions.node): boo
 
 class NetListener implements Listener {
   readonly open = new Set<Connection>();
+  /** TLS only: raw sockets still in their handshake, which `close()` must not wait for. */
+  readonly handshaking = new Set<net.Socket>();
 
   constructor(
     private readonly server: net.Server,
@@ -85,6 +87,7 @@ class NetListener implements Listener {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       for (const conn of this.open) conn.destroy();
+      for (const socket of this.handshaking) socket.destroy();
     });
   }
 }
@@ -143,6 +146,12 @@ export function listen(
   server.on(options.tls ? 'secureConnection' : 'connection', accept);
   const onError = options.onError;
   if (options.tls) {
+    // A client that never finishes its handshake would hold close() for Node's 120 s handshake
+    // timeout; remember raw sockets until they close (handshake done or not).
+    server.on('connection', (raw: net.Socket) => {
+      listener.handshaking.add(raw);
+      raw.once('close', () => listener.handshaking.delete(raw));
+    });
     server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
       const peer = formatTarget(socket.remoteAddress ?? 'client', socket.remotePort ?? 0);
       onError?.(toTransportError(clientCertificateError(socket, error), { target: peer, role: 'server' }));

@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Connection,
@@ -235,5 +236,33 @@ describe('TLS configuration errors are values', () => {
     expect(badKey.ok ? 'ok' : badKey.error.code).toBe('TLS_CONFIG_INVALID');
     const noCa = await listen({ port: 0, tls: { ...server(), requestClientCert: true } }, () => {});
     expect(noCa.ok ? 'ok' : noCa.error.message).toContain('requestClientCert needs tls.ca');
+  });
+});
+
+describe('TLS listener lifecycle', () => {
+  it('close() does not wait for a client stuck in its handshake', async () => {
+    const accepted = deferred<void>();
+    const listener = expectOk(
+      await listen({ host: '127.0.0.1', port: 0, tls: server() }, () => accepted.resolve()),
+    );
+    // Plain TCP to a TLS port, never sending a ClientHello.
+    const stuck = net.connect({ host: '127.0.0.1', port: listener.address().port });
+    resources.onCleanup(() => void stuck.destroy());
+    await new Promise<void>((resolve) => stuck.once('connect', () => resolve()));
+    const closedByServer = new Promise<void>((resolve) => stuck.once('close', () => resolve()));
+    stuck.on('error', () => {});
+    // The server may not have seen the TCP connection yet; wait until it has.
+    while (
+      (await new Promise<number>((resolve, reject) =>
+        (listener as unknown as { server: net.Server }).server.getConnections((e, n) =>
+          e ? reject(e) : resolve(n),
+        ),
+      )) === 0
+    ) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await listener.close();
+    await closedByServer;
+    expect(listener.connections).toBe(0);
   });
 });
