@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Server } from '@parley/facade';
+import { startEchoServer } from '../src/index.js';
+
+const servers: Server[] = [];
+const clients: WebSocket[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.terminate();
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(servers.splice(0).map((server) => server.stop({ timeout: 200 })));
+});
+
+async function echoServer(deflate = false): Promise<string> {
+  const started = await startEchoServer({ port: 0, deflate });
+  if (!started.ok) throw new Error(started.error.message);
+  servers.push(started.value);
+  return started.value.url()!;
+}
+
+async function connect(url: string, options?: WebSocket.ClientOptions): Promise<WebSocket> {
+  const client = new WebSocket(url, options);
+  clients.push(client);
+  await once(client, 'open');
+  return client;
+}
+
+async function roundTrip(client: WebSocket, data: string | Buffer, fragmented = false) {
+  const reply = once(client, 'message') as Promise<[Buffer, boolean]>;
+  if (fragmented && Buffer.isBuffer(data)) {
+    const third = Math.floor(data.length / 3);
+    client.send(data.subarray(0, third), { fin: false, binary: true });
+    client.send(data.subarray(third, 2 * third), { fin: false, binary: true });
+    client.send(data.subarray(2 * third), { fin: true, binary: true });
+  } else {
+    client.send(data);
+  }
+  const [message, isBinary] = await reply;
+  return { message, isBinary };
+}
+
+describe('startEchoServer', () => {
+  for (const deflate of [false, true]) {
+    describe(deflate ? 'with permessage-deflate' : 'without permessage-deflate', () => {
+      it('echoes text as text and binary as binary', async () => {
+        const client = await connect(await echoServer(deflate), { perMessageDeflate: deflate });
+        expect(client.extensions.includes('permessage-deflate')).toBe(deflate);
+        const text = await roundTrip(client, 'héllo wörld');
+        expect(text).toEqual({ message: Buffer.from('héllo wörld'), isBinary: false });
+        const binary = await roundTrip(client, Buffer.from([0, 255, 1]));
+        expect(binary.isBinary).toBe(true);
+        expect([...binary.message]).toEqual([0, 255, 1]);
+      });
+
+      it('echoes a 16 MiB message, whole and fragmented', { timeout: 60_000 }, async () => {
+        const client = await connect(await echoServer(deflate), {
+          perMessageDeflate: deflate,
+          maxPayload: 64 * 1024 * 1024,
+        });
+        const big = Buffer.alloc(16 * 1024 * 1024);
+        for (let i = 0; i < big.length; i += 4096) big[i] = i & 0xff;
+        const whole = await roundTrip(client, big);
+        expect(whole.message.equals(big)).toBe(true);
+        const pieces = await roundTrip(client, big, true);
+        expect(pieces.isBinary).toBe(true);
+        expect(pieces.message.equals(big)).toBe(true);
+      });
+    });
+  }
+
+  it('returns an error value when the port is taken', async () => {
+    const url = await echoServer();
+    const port = Number(new URL(url).port);
+    const second = await startEchoServer({ port });
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.error.message).toContain(String(port));
+  });
+});
+
+describe('echo server (CLI)', () => {
+  let dir: string;
+  let cli: string;
+
+  beforeAll(async () => {
+    // Bundle the real cli.ts (workspace packages resolved to their sources) so the test runs
+    // the program people run, without depending on a prior build.
+    dir = mkdtempSync(join(tmpdir(), 'parley-echo-cli-'));
+    cli = join(dir, 'cli.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, '../src/cli.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      conditions: ['@parley/source'],
+      logLevel: 'silent',
+    });
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const lines = createInterface({ input: child.stdout! });
+    const [line] = (await once(lines, 'line')) as [string];
+    const match = /^listening on (ws:\/\/\S+)$/.exec(line);
+    if (match === null) throw new Error(`unexpected first line: ${line}`);
+    return { child, url: match[1]! };
+  }
+
+  it('prints the URL it listens on, echoes, and exits 0 on SIGTERM after closing with 1001', async () => {
+    const { child, url } = await runCli(['server', '--port', '0', '--path', '/echo']);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/echo$/);
+    const client = await connect(url);
+    const reply = await roundTrip(client, 'cli echo');
+    expect(reply.message.toString()).toBe('cli echo');
+    const closed = once(client, 'close') as Promise<[number]>;
+    child.kill('SIGTERM');
+    const [code] = await closed;
+    expect(code).toBe(1001);
+    const [exitCode] = (await once(child, 'exit')) as [number];
+    expect(exitCode).toBe(0);
+  });
+
+  it('negotiates permessage-deflate with --deflate', async () => {
+    const { url } = await runCli(['server', '--port', '0', '--deflate']);
+    const client = await connect(url, { perMessageDeflate: true });
+    expect(client.extensions).toContain('permessage-deflate');
+  });
+
+  it('rejects bad arguments with exit code 2 and usage', async () => {
+    const child = spawn(process.execPath, [cli, 'server', '--port', 'nope'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const [exitCode] = (await once(child, 'exit')) as [number];
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('--port');
+  });
+});
