@@ -66,7 +66,10 @@ async function startPython(mode: 'plain' | 'deflate'): Promise<{ port: number; d
     child.once('exit', (code) => reject(new Error(`python exited (${code}): ${stderr}`))),
   );
   const listening = await Promise.race([next(), exited]);
-  return { port: Number(listening.port), done: Promise.race([next() as Promise<unknown> as Promise<PythonDone>, exited]) };
+  return {
+    port: Number(listening.port),
+    done: Promise.race([next() as Promise<unknown> as Promise<PythonDone>, exited]),
+  };
 }
 
 function pythonLeg(target: EchoClientTarget) {
