@@ -41,13 +41,15 @@ class ConnectAttempt {
   constructor(
     private readonly options: ConnectOptions,
     private readonly settle: Settle,
+    /** Run TLS over this already-connected socket instead of dialing (see upgradeToTls). */
+    private readonly over: net.Socket | null = null,
   ) {
     this.context = { target: formatTarget(options.host, options.port), role: 'client' };
   }
 
   start(): void {
-    const { options } = this;
-    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+    const { options, over } = this;
+    if (over === null && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
       this.fail(
         transportError('UNKNOWN', this.context, `port must be an integer 1..65535, got ${options.port}`),
       );
@@ -65,7 +67,8 @@ class ConnectAttempt {
         this.fail(tlsOptions.error);
         return;
       }
-      socket = tls.connect({ ...tlsOptions.value, host: options.host, port: options.port });
+      const target = over === null ? { port: options.port } : { socket: over };
+      socket = tls.connect({ ...tlsOptions.value, host: options.host, ...target });
       socket.once('secureConnect', this.onConnected);
     } else {
       socket = net.connect({ host: options.host, port: options.port });
@@ -105,6 +108,11 @@ class ConnectAttempt {
   };
 
   private readonly onTimeout = (): void => {
+    if (this.over !== null) {
+      const ms = this.options.timeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      this.fail(transportError('ETIMEDOUT', this.context, `TLS handshake took longer than ${ms} ms`));
+      return;
+    }
     const ms = this.options.timeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const phase = this.options.tls ? 'TCP connect + TLS handshake' : 'TCP connect';
     this.fail(transportError('ETIMEDOUT', this.context, `${phase} took longer than ${ms} ms`));
@@ -121,6 +129,7 @@ class ConnectAttempt {
     // Keep a no-op error listener: destroy() may still surface a late error on this socket.
     this.socket?.on('error', ignoreError);
     this.socket?.destroy();
+    this.over?.destroy();
     this.settle(err(error));
   }
 
@@ -146,4 +155,48 @@ function ignoreError(): void {}
  */
 export function connect(options: ConnectOptions): Promise<Result<Connection, TransportError>> {
   return new Promise((resolve) => new ConnectAttempt(options, resolve).start());
+}
+
+export interface UpgradeToTlsOptions {
+  /**
+   * The name of the server at the far end of the tunnel: SNI and certificate name check (unless
+   * `tls.servername` is given). Required when `tls.servername` is absent.
+   */
+  host?: string;
+  /** Port at the far end, for error messages only. */
+  port?: number;
+  /** Milliseconds for the TLS handshake. Default 10 000; 0 disables. */
+  timeout?: number;
+  signal?: AbortSignal;
+  highWaterMark?: number;
+}
+
+/**
+ * Starts TLS inside an open plain connection, e.g. an HTTP CONNECT tunnel through a proxy.
+ * `connection` is consumed: it stops delivering events and must not be used again, whatever
+ * the outcome (on failure its socket is destroyed). The result is verified exactly like
+ * `connect({ tls })`: chain, then name.
+ */
+export function upgradeToTls(
+  connection: Connection,
+  tlsOptions: TlsClientOptions,
+  options: UpgradeToTlsOptions = {},
+): Promise<Result<Connection, TransportError>> {
+  const host = options.host ?? tlsOptions.servername;
+  if (host === undefined) {
+    connection.destroy();
+    const context = { target: 'tunnel', role: 'client' } as const;
+    const detail = 'upgradeToTls needs options.host or tls.servername to verify the certificate against';
+    return Promise.resolve(err(transportError('TLS_CONFIG_INVALID', context, detail)));
+  }
+  const socket = connection.detach();
+  const connectOptions: ConnectOptions = {
+    host,
+    port: options.port ?? connection.remotePort,
+    tls: tlsOptions,
+    timeout: options.timeout,
+    signal: options.signal,
+    highWaterMark: options.highWaterMark ?? connection.highWaterMark,
+  };
+  return new Promise((resolve) => new ConnectAttempt(connectOptions, resolve, socket).start());
 }

@@ -124,6 +124,7 @@ export class Connection implements Uncorkable {
 
   /** @internal called by the cork scheduler at the end of the tick. */
   uncorkNow(): void {
+    if (!this.corked) return;
     this.corked = false;
     this.socket.uncork();
   }
@@ -193,9 +194,30 @@ export class Connection implements Uncorkable {
     const tlsSocket = this.socket as Partial<TLSSocket>;
     return tlsSocket.encrypted === true ? tlsSocket.getPeerCertificate!() : undefined;
   }
-  /** False once the socket has closed. */
+  /** False once the connection was destroyed, detached or has closed. */
   get open(): boolean {
-    return !this.closed;
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  /**
+   * @internal Hands the socket to a new owner (TLS inside a tunnel): pending writes are flushed,
+   * every listener is removed, and this Connection reports closed without an `end` event.
+   */
+  detach(): Socket {
+    const socket = this.socket;
+    if (this.corked) this.uncorkNow(); // the cork scheduler's later uncork is then a no-op
+    socket.removeListener('data', onSocketData);
+    socket.removeListener('drain', onSocketDrain);
+    socket.removeListener('error', onSocketError);
+    socket.removeListener('close', onSocketClose);
+    socket.removeListener('timeout', onSocketTimeout);
+    socket.setTimeout(0);
+    socket[kConnection] = undefined;
+    this.closed = true;
+    this.endDelivered = true;
+    this.onIdle = null;
+    this.onClosed?.(this);
+    return socket;
   }
 
   /** @internal */
