@@ -93,12 +93,14 @@ export function checkLineLength(
 }
 
 /**
- * Parses the header field lines between `start` (first header line) and `headLength`
- * (just past CRLFCRLF). Names are lowercased; repeated fields are joined with ", " except
- * `set-cookie`, which becomes an array. Field values are decoded as latin1 (like node).
+ * Parses the header field lines of `text` (the head decoded as latin1, like node does)
+ * between `start` (first header line) and `headLength` (just past CRLFCRLF). Names are
+ * lowercased; repeated fields are joined with ", " except `set-cookie`, which becomes an
+ * array. Working on one latin1 string (one decode per head) instead of per-field Buffer
+ * slices keeps this about as fast as node's native parser.
  */
 export function parseHeaderLines(
-  buf: Buffer,
+  text: string,
   start: number,
   headLength: number,
   limits: HeadLimits,
@@ -109,8 +111,8 @@ export function parseHeaderLines(
   let count = 0;
   let pos = start;
   while (pos < last) {
-    const lf = buf.indexOf(LF, pos);
-    if (buf[lf - 1] !== CR) {
+    const lf = text.indexOf('\n', pos);
+    if (text.charCodeAt(lf - 1) !== CR) {
       return fail(side, 'MALFORMED_HEAD', 'line ends in a bare LF (CRLF required)', 400);
     }
     const end = lf - 1;
@@ -119,26 +121,28 @@ export function parseHeaderLines(
     if (++count > limits.maxHeaders) {
       return fail(side, 'TOO_MANY_HEADERS', `more than ${limits.maxHeaders} header fields`, 431);
     }
-    const first = buf[pos]!;
+    const first = text.charCodeAt(pos);
     if (first === SP || first === HTAB) {
       return fail(side, 'MALFORMED_HEAD', 'obsolete line folding is not accepted', 400);
     }
     let colon = pos;
-    while (colon < end && TOKEN_CHAR[buf[colon]!] === 1) colon++;
-    if (colon === pos || colon === end || buf[colon] !== COLON) {
+    while (colon < end && TOKEN_CHAR[text.charCodeAt(colon)] === 1) colon++;
+    if (colon === pos || colon === end || text.charCodeAt(colon) !== COLON) {
       return fail(side, 'MALFORMED_HEAD', 'header field name is not a token followed by ":"', 400);
     }
     let valueStart = colon + 1;
     let valueEnd = end;
-    while (valueStart < valueEnd && (buf[valueStart] === SP || buf[valueStart] === HTAB)) valueStart++;
-    while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
+    let c = text.charCodeAt(valueStart);
+    while (valueStart < valueEnd && (c === SP || c === HTAB)) c = text.charCodeAt(++valueStart);
+    c = text.charCodeAt(valueEnd - 1);
+    while (valueEnd > valueStart && (c === SP || c === HTAB)) c = text.charCodeAt(--valueEnd - 1);
     for (let i = valueStart; i < valueEnd; i++) {
-      if (FIELD_VALUE_CHAR[buf[i]!] !== 1) {
+      if (FIELD_VALUE_CHAR[text.charCodeAt(i)] !== 1) {
         return fail(side, 'MALFORMED_HEAD', 'header field value contains a control character', 400);
       }
     }
-    const name = buf.toString('latin1', pos, colon).toLowerCase();
-    const value = buf.toString('latin1', valueStart, valueEnd);
+    const name = text.slice(pos, colon).toLowerCase();
+    const value = text.slice(valueStart, valueEnd);
     const previous = headers[name];
     if (previous === undefined) {
       headers[name] = name === 'set-cookie' ? [value] : value;

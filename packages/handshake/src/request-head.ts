@@ -64,7 +64,13 @@ export function parseRequestHead(
   if (httpVersion.charCodeAt(0) !== 0x31) {
     return fail('request', 'BAD_HTTP_VERSION', `HTTP/${httpVersion} is not supported`, 505);
   }
-  const headers = parseHeaderLines(buf, lineEnd + 2, headLength, bounds, 'request');
+  const headers = parseHeaderLines(
+    buf.toString('latin1', 0, headLength),
+    lineEnd + 2,
+    headLength,
+    bounds,
+    'request',
+  );
   if (!headers.ok) return headers;
   return ok({ complete: true, method, target, httpVersion, headers: headers.value, headLength });
 }

@@ -68,7 +68,13 @@ export function parseResponseHead(
     }
   }
   const reason = lineEnd > 13 ? buf.toString('latin1', 13, lineEnd) : '';
-  const headers = parseHeaderLines(buf, lineEnd + 2, headLength, bounds, 'response');
+  const headers = parseHeaderLines(
+    buf.toString('latin1', 0, headLength),
+    lineEnd + 2,
+    headLength,
+    bounds,
+    'response',
+  );
   if (!headers.ok) return headers;
   return ok({ complete: true, status, reason, httpVersion, headers: headers.value, headLength });
 }
