@@ -1,0 +1,28 @@
+// Parley's server, configured the way an application would: echo (same type back) or
+// broadcast (every message to every session, framed once).
+import { createServer } from '@parley/facade';
+import { serve } from './common.mjs';
+
+serve(async ({ mode, deflate }) => {
+  let server;
+  const handler =
+    mode === 'broadcast'
+      ? { message: (_session, data, binary) => server.broadcast(data, { binary }) }
+      : { message: (session, data, binary) => session.send(data, { binary }) };
+  const created = createServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      backlog: 4096,
+      max_payload: 64 * 1024 * 1024,
+      max_connections: 100_000,
+      per_message_deflate: deflate ? { threshold: 1024 } : false,
+    },
+    handler,
+  );
+  if (!created.ok) throw new Error(created.error.message);
+  server = created.value;
+  const started = await server.start();
+  if (!started.ok) throw new Error(started.error.message);
+  return started.value.port;
+});
