@@ -2,13 +2,16 @@
 // `echo <subcommand> [options]`: a subcommand dispatcher (node:util parseArgs). Each
 // subcommand is one entry in SUBCOMMANDS with its own options and run function.
 import { parseArgs } from 'node:util';
+import { runEchoClient } from './client.js';
 import { ECHO_DEFAULTS, startEchoServer } from './server.js';
 
 interface Subcommand {
   summary: string;
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-  run(values: Record<string, string | boolean | undefined>): Promise<number>;
+  /** Positional arguments the subcommand takes (default none). */
+  positionals?: number;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
 }
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -23,7 +26,31 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     },
     run: runServer,
   },
+  client: {
+    summary: 'connect and echo every message back with the same type; exits 0 when the connection closes',
+    usage: 'echo client <url> [--no-deflate]',
+    options: { 'no-deflate': { type: 'boolean' } },
+    positionals: 1,
+    run: runClient,
+  },
 };
+
+async function runClient(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+): Promise<number> {
+  const [url] = positionals;
+  if (url === undefined) {
+    process.stderr.write('echo client: missing <url>\nusage: echo client <url> [--no-deflate]\n');
+    return 2;
+  }
+  const result = await runEchoClient(url, {
+    deflate: values['no-deflate'] !== true,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  if (!result.opened) process.stderr.write(`echo client: ${result.close.reason}\n`);
+  return result.opened ? 0 : 1;
+}
 
 async function runServer(values: Record<string, string | boolean | undefined>): Promise<number> {
   const port = values.port === undefined ? ECHO_DEFAULTS.port : Number(values.port);
@@ -70,18 +97,21 @@ export async function main(argv: string[]): Promise<number> {
     return wanted ? 0 : 2;
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
       options: subcommand.options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: (subcommand.positionals ?? 0) > 0,
     }));
+    if (positionals.length > (subcommand.positionals ?? 0))
+      throw new Error(`unexpected argument ${positionals.at(-1)}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nusage: ${subcommand.usage}\n`);
     return 2;
   }
-  return subcommand.run(values as Record<string, string | boolean | undefined>);
+  return subcommand.run(values as Record<string, string | boolean | undefined>, positionals);
 }
 
 main(process.argv.slice(2)).then((code) => {

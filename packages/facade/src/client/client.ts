@@ -281,6 +281,7 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
       protocol: {
         role: 'client',
         maxPayload: config.max_payload,
+        maxFragments: config.max_fragments,
         fragmentSize: config.fragment_size,
         deflate: upgraded.deflate,
         autoPong: true,

@@ -14,6 +14,7 @@ import { err, ok, type Result } from '../result.js';
  * | close_timeout            | 5 000 ms    | how long to wait for the server's close reply / FIN before destroying  |
  * | handshake_timeout        | 10 000 ms   | TCP + TLS + upgrade on a slow link; a silent server must not hang us   |
  * | max_payload              | 100 MiB     | whole message after inflation; bounds memory against bombs             |
+ * | max_fragments            | 100 000     | per incoming message (same as the server): bounds per-frame overhead   |
  * | per_message_deflate      | true        | offered by default like browsers and IXWebSocket                       |
  * | reconnect.min_wait       | 100 ms      | IXWebSocket's first wait                                               |
  * | reconnect.max_wait       | 10 000 ms   | IXWebSocket's cap                                                      |
@@ -116,6 +117,8 @@ export const ClientConfigSchema = z
       .int()
       .min(1)
       .default(100 * 1024 * 1024),
+    /** Most frames one incoming message may be split into. */
+    max_fragments: z.number().int().min(1).default(100_000),
     /** Outgoing messages above this size are split into fragments; 0 = never. */
     fragment_size: z.number().int().min(0).default(0),
     tls: TlsOptionsSchema.prefault({}),
