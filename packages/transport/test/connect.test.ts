@@ -33,8 +33,12 @@ describe('connect errors are typed values', () => {
     expect((result.error.cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });
 
-  it('ETIMEDOUT when the TCP handshake never completes (SYN dropped by a full backlog)', async () => {
-    const full = await startFullBacklogServer();
+  it('ETIMEDOUT when the TCP handshake never completes (SYN dropped by a full backlog)', async (context) => {
+    const full = await startFullBacklogServer().catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null; // no python3 on this machine
+      throw error;
+    });
+    if (full === null) return context.skip();
     resources.onCleanup(() => {
       full.filler.destroy();
       full.child.kill();
