@@ -82,16 +82,25 @@ describe('round trips between a client and a server transform', () => {
     expect(inflated).toEqual(payload);
   });
 
-  it('uses its own window cap (default 13) below the negotiated 15 bits', async () => {
+  it('caps our window with the windowBits option below the negotiated bits', async () => {
     const server = tracker.create(params(), 'server');
     expect(server.settings).toMatchObject({
-      deflateWindowBits: 13,
+      deflateWindowBits: 15,
       inflateWindowBits: 15,
       level: 1,
       memLevel: 8,
     });
+    const capped = tracker.create(params(), 'server', { windowBits: 12 });
+    expect(capped.settings.deflateWindowBits).toBe(12);
     const client = tracker.create(params({ clientMaxWindowBits: 10 }), 'client', { windowBits: 12 });
     expect(client.settings.deflateWindowBits).toBe(10);
+    const payload = sampleJson(9000);
+    expect(
+      sameBytes(
+        await decompress(tracker.create(params(), 'client'), await compress(capped, payload)),
+        payload,
+      ),
+    ).toBe('same');
   });
 });
 

@@ -14,12 +14,12 @@ export const DEFLATE_DEFAULTS = {
    */
   memLevel: 8,
   /**
-   * Upper bound for our deflater's window (it never exceeds the negotiated
-   * `*_max_window_bits` either). The window dominates zlib's memory: 2^(bits+2) bytes, so
-   * 13 bits cost ~134 KiB RSS per context against ~229 KiB for 15 bits, for ~3 % larger
-   * output on 16 KiB JSON. A sender may always use a smaller window than negotiated.
+   * Upper bound for our deflater's window (the negotiated `*_max_window_bits` bounds it too).
+   * The window dominates zlib's memory — about 229 KiB RSS per context at 15 bits, 166 KiB at
+   * 14, 134 KiB at 13 — but only a window larger than a message lets a repeated message
+   * compress to a few bytes. Memory is bounded by `contextBudget` instead.
    */
-  windowBits: 13,
+  windowBits: 15,
   /** Output buffer size of each zlib stream (Node's default). */
   chunkSize: 16 * 1024,
   /**
@@ -29,6 +29,12 @@ export const DEFLATE_DEFAULTS = {
   concurrency: 10,
   /** Idle zlib contexts kept per configuration for sides without context takeover. */
   poolSize: 10,
+  /**
+   * Deflate contexts that connections may keep between messages (context takeover), process
+   * wide: at most ~29 MiB with 15-bit windows. Past it, idle connections lose theirs (they
+   * compress their next message from a fresh window, which every receiver accepts).
+   */
+  contextBudget: 128,
 } as const;
 
 /** zlib refuses raw deflate with an 8-bit window; Node silently upgrades it to 9. */

@@ -1,6 +1,7 @@
 import type { PerMessageDeflateParams } from '../types.js';
 import { CompressChannel } from './compress-channel.js';
 import { DecompressChannel } from './decompress-channel.js';
+import { type DeflateContextBudget, sharedDeflateContextBudget } from './deflate-context-budget.js';
 import { DEFLATE_DEFAULTS, MAX_WINDOW_BITS, MIN_ZLIB_WINDOW_BITS } from './defaults.js';
 import type { DeflateCallback } from './zlib-channel.js';
 import type { ZlibEngineConfig } from './zlib-engine.js';
@@ -19,8 +20,8 @@ export interface PerMessageDeflateOptions {
   /** Informative; the protocol core decides whether to compress. */
   threshold?: number;
   /**
-   * Upper bound for our deflater's window bits (8..15), default 13; the negotiated
-   * `*_max_window_bits` for our side bounds it too. Smaller saves memory per connection.
+   * Upper bound for our deflater's window bits (8..15), default 15; the negotiated
+   * `*_max_window_bits` for our side bounds it too. Smaller saves memory per context.
    */
   windowBits?: number;
   /** Output buffer size of each zlib stream; default 16 KiB. */
@@ -29,6 +30,8 @@ export interface PerMessageDeflateOptions {
   limiter?: ZlibJobLimiter;
   /** Where contexts without context takeover are borrowed; default the process-wide pool. */
   pool?: ZlibEnginePool;
+  /** Caps deflate contexts kept between messages; default the process-wide budget (128). */
+  contextBudget?: DeflateContextBudget;
 }
 
 /** The zlib settings a PerMessageDeflate resolved from the negotiated params and its options. */
@@ -45,7 +48,8 @@ export interface ResolvedDeflateSettings {
  * The permessage-deflate data transform (RFC 7692) of one connection, given the negotiated
  * params. Compresses whole outgoing messages, inflates incoming ones fragment by fragment.
  * zlib contexts are created on first use and freed by `close()`; sides without context
- * takeover borrow a context from a shared pool for each message instead of keeping one.
+ * takeover borrow a context from a shared pool for each message instead of keeping one, and
+ * our deflater's kept context counts against a process-wide budget (see README.md).
  */
 export class PerMessageDeflate {
   readonly settings: ResolvedDeflateSettings;
@@ -89,6 +93,7 @@ export class PerMessageDeflate {
     this.compressor = new CompressChannel(
       limiter,
       pool,
+      options.contextBudget ?? sharedDeflateContextBudget,
       deflateConfig,
       this.settings.deflateNoContextTakeover,
     );

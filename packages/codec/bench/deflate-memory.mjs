@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Resident memory per connection of the permessage-deflate transform, Parley vs ws, in the
+// shape of the server-wide deflate echo benchmark: N server-side transforms (connections),
+// 64 active at a time, each echoing M compressed 16 KiB JSON messages (inflate the request,
+// deflate the reply), all kept open; then RSS growth / N. Each cell runs in a fresh process.
+//   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-memory.mjs [N] [M]
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, deflateRawSync } from 'node:zlib';
+
+const here = fileURLToPath(import.meta.url);
+
+function sampleJson(size, seed) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+  const items = [];
+  let length = 0;
+  for (let i = 0; length < size; i++) {
+    const item = JSON.stringify({
+      id: 100000 + Math.floor(next() * 900000),
+      user: ['alice', 'bob', 'carol', 'dave'][Math.floor(next() * 4)],
+      ts: 1700000000000 + Math.floor(next() * 1e9),
+      text: `message ${i} ${Math.floor(next() * 1e6).toString(36)}`,
+    });
+    items.push(item);
+    length += item.length + 1;
+  }
+  return Buffer.from(`{"type":"batch","items":[${items.join(',')}]}`).subarray(0, size);
+}
+
+const SCENARIOS = {
+  'client_no_context_takeover (the benchmark client)': {
+    server_no_context_takeover: false,
+    client_no_context_takeover: true,
+  },
+  'takeover both ways (browsers)': { server_no_context_takeover: false, client_no_context_takeover: false },
+  'no takeover either way': { server_no_context_takeover: true, client_no_context_takeover: true },
+};
+
+async function child(impl, scenario, n, m) {
+  const flags = SCENARIOS[scenario];
+  const message = sampleJson(16 * 1024, 1);
+  const wire = deflateRawSync(message, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+  const transforms = [];
+  let create;
+  if (impl === 'parley') {
+    const { PerMessageDeflate } = await import('../dist/deflate/per-message-deflate.js');
+    const params = {
+      serverNoContextTakeover: flags.server_no_context_takeover,
+      clientNoContextTakeover: flags.client_no_context_takeover,
+      serverMaxWindowBits: 15,
+      clientMaxWindowBits: 15,
+    };
+    create = () => new PerMessageDeflate(params, 'server', { maxPayload: 100 * 1024 * 1024 });
+  } else {
+    const require = createRequire(import.meta.url);
+    const Ws = require(join(dirname(require.resolve('ws/package.json')), 'lib', 'permessage-deflate.js'));
+    create = () => {
+      const pmd = new Ws({ isServer: true, maxPayload: 100 * 1024 * 1024 });
+      pmd.params = { ...flags, server_max_window_bits: 15, client_max_window_bits: 15 };
+      return pmd;
+    };
+  }
+  const call = (t, op, data) =>
+    new Promise((resolve, reject) => {
+      const cb = (error, result) => (error ? reject(error) : resolve(result));
+      if (op === 'decompress') t.decompress(data, true, cb);
+      else if (impl === 'parley') t.compress(data, cb);
+      else t.compress(data, true, cb);
+    });
+  globalThis.gc();
+  const before = process.memoryUsage().rss;
+  // Each request is its own deflate stream, so any inflater decodes it whatever its history.
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const t = create();
+      transforms.push(t);
+      next++;
+      for (let i = 0; i < m; i++) await call(t, 'compress', await call(t, 'decompress', wire));
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  globalThis.gc();
+  const after = process.memoryUsage().rss;
+  const usage = process.memoryUsage();
+  if (process.env.DEFLATE_MEMORY_DEBUG) console.error(impl, scenario, usage);
+  process.stdout.write(JSON.stringify({ perConnectionKiB: (after - before) / 1024 / n }));
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
+} else {
+  const n = Number(process.argv[2] ?? 1000);
+  const m = Number(process.argv[3] ?? 100);
+  console.log(
+    `RSS growth per connection: ${n} server-side transforms, 64 at a time, ${m} echoes of 16 KiB JSON each`,
+  );
+  console.log('| scenario | ws | Parley | Parley / ws |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const scenario of Object.keys(SCENARIOS)) {
+    const run = (impl) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          ['--expose-gc', here, '--child', impl, scenario, String(n), String(m)],
+          { encoding: 'utf8' },
+        ),
+      ).perConnectionKiB;
+    const ws = run('ws');
+    const parley = run('parley');
+    console.log(
+      `| ${scenario} | ${ws.toFixed(1)} KiB | ${parley.toFixed(1)} KiB | ${(parley / ws).toFixed(2)} |`,
+    );
+  }
+}

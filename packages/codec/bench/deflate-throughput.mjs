@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Messages per second through the permessage-deflate transform alone, Parley vs ws: the work a
+// server does to echo compressed 16 KiB JSON (inflate the request, deflate the reply), for C
+// connections with one message in flight each. Both sides use their own defaults otherwise.
+//   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-throughput.mjs [C] [seconds]
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { constants, deflateRawSync } from 'node:zlib';
+import { PerMessageDeflate } from '../dist/deflate/per-message-deflate.js';
+
+const connections = Number(process.argv[2] ?? 100);
+const seconds = Number(process.argv[3] ?? 3);
+
+const require = createRequire(import.meta.url);
+const WsPerMessageDeflate = require(
+  join(dirname(require.resolve('ws/package.json')), 'lib', 'permessage-deflate.js'),
+);
+
+function sampleJson(size, seed) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+  const items = [];
+  let length = 0;
+  for (let i = 0; length < size; i++) {
+    const item = JSON.stringify({
+      id: 100000 + Math.floor(next() * 900000),
+      user: ['alice', 'bob', 'carol', 'dave'][Math.floor(next() * 4)],
+      ts: 1700000000000 + Math.floor(next() * 1e9),
+      text: `message ${i} ${Math.floor(next() * 1e6).toString(36)}`,
+    });
+    items.push(item);
+    length += item.length + 1;
+  }
+  return Buffer.from(`{"type":"batch","items":[${items.join(',')}]}`).subarray(0, size);
+}
+
+const message = sampleJson(16 * 1024, 1);
+// Each request is its own stream (as from a client without context takeover), so every
+// connection can inflate it whatever its history.
+const request = deflateRawSync(message, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+
+function adapter(impl, flags) {
+  if (impl === 'parley') {
+    const t = new PerMessageDeflate(
+      {
+        serverNoContextTakeover: flags.serverNoContextTakeover,
+        clientNoContextTakeover: true,
+        serverMaxWindowBits: 15,
+        clientMaxWindowBits: 15,
+      },
+      'server',
+      { maxPayload: 100 * 1024 * 1024 },
+    );
+    return {
+      inflate: (d, cb) => t.decompress(d, true, cb),
+      deflate: (d, cb) => t.compress(d, cb),
+      close: () => t.close(),
+    };
+  }
+  const t = new WsPerMessageDeflate({ isServer: true, maxPayload: 100 * 1024 * 1024 });
+  t.params = {
+    server_no_context_takeover: flags.serverNoContextTakeover,
+    client_no_context_takeover: true,
+    server_max_window_bits: 15,
+    client_max_window_bits: 15,
+  };
+  return {
+    inflate: (d, cb) => t.decompress(d, true, cb),
+    deflate: (d, cb) => t.compress(d, true, cb),
+    close: () => t.cleanup(),
+  };
+}
+
+function run(impl, flags) {
+  return new Promise((resolve) => {
+    const adapters = Array.from({ length: connections }, () => adapter(impl, flags));
+    let done = 0;
+    let wireBytes = 0;
+    let stopping = false;
+    let active = connections;
+    const start = process.hrtime.bigint();
+    const loop = (a) => {
+      if (stopping) {
+        if (--active === 0) finish();
+        return;
+      }
+      a.inflate(request, (error, inflated) => {
+        if (error) throw error;
+        a.deflate(inflated, (error2, reply) => {
+          if (error2) throw error2;
+          done++;
+          wireBytes += reply.length;
+          loop(a);
+        });
+      });
+    };
+    const finish = () => {
+      const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+      for (const a of adapters) a.close();
+      resolve({ rate: done / elapsed, avgReply: wireBytes / done });
+    };
+    setTimeout(() => {
+      stopping = true;
+    }, seconds * 1000);
+    for (const a of adapters) loop(a);
+  });
+}
+
+console.log(`deflate echo work, ${connections} connections, 16 KiB JSON, ${seconds}s per cell`);
+console.log('| our side | ws msgs/s | Parley msgs/s | Parley / ws | reply bytes ws / Parley |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const serverNoContextTakeover of [false, true]) {
+  const flags = { serverNoContextTakeover };
+  const ws = await run('ws', flags);
+  const parley = await run('parley', flags);
+  const label = serverNoContextTakeover ? 'server_no_context_takeover' : 'context takeover';
+  console.log(
+    `| ${label} | ${ws.rate.toFixed(0)} | ${parley.rate.toFixed(0)} | ${(parley.rate / ws.rate).toFixed(2)} | ${ws.avgReply.toFixed(0)} / ${parley.avgReply.toFixed(0)} |`,
+  );
+}
