@@ -42,8 +42,9 @@ export const badResponseSection: BadResponseCase[] = [
   },
   {
     id: '0.4.3',
-    title: 'status 200 instead of 101',
-    respond: (key) => ACCEPT_ONLY(key).replace('101 Switching Protocols', '200 OK'),
+    title: 'status 200 instead of 101 (complete response, empty body)',
+    // Content-Length: 0 makes the response complete: without it HTTP lets the body run to EOF.
+    respond: (key) => ACCEPT_ONLY(key, ['Content-Length: 0']).replace('101 Switching Protocols', '200 OK'),
   },
   {
     id: '0.4.4',

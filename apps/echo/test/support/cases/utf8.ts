@@ -105,7 +105,7 @@ export const INVALID_SEQUENCES: [string, string, boolean][] = [
 ];
 
 /** How long a strict run waits for the close after the offending fragment (no FIN sent). */
-export const FAIL_FAST_WAIT_MS = 3_000;
+export const FAIL_FAST_WAIT_MS = 2_000;
 
 /**
  * The bytes sent so far already make the text invalid, FIN not sent: the testee must close with
