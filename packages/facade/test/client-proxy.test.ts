@@ -87,4 +87,22 @@ describe('client through an HTTP CONNECT proxy', () => {
     client.send('tls in a tunnel');
     expect(await echoed).toBe('tls in a tunnel');
   });
+
+  it('verifies the certificate inside the tunnel: an untrusted one is refused', async () => {
+    const server = await startWsEchoServer(resources, {
+      tls: { cert: certs.selfSignedCert, key: certs.selfSignedKey },
+    });
+    const proxy = await startConnectProxy(resources);
+    const client = makeClient({
+      url: `wss://localhost:${server.port}/`,
+      proxy: proxy.url,
+      tls: { ca: certs.caPath },
+    });
+    const result = await client.start();
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('TLS_FAILED');
+      expect(result.error.message).toMatch(/^TLS: certificate invalid/);
+    }
+  });
 });

@@ -1,5 +1,4 @@
-import * as transport from '@parley/transport';
-import type { Connection, TlsClientOptions, TransportError } from '@parley/transport';
+import { type Connection, connect, upgradeToTls } from '@parley/transport';
 import { err, ok, type Result } from '../result.js';
 import { type AttemptFailure, attemptFailure } from './client-error.js';
 import type { DialOptions } from './dial.js';
@@ -7,15 +6,6 @@ import { isSecure, socketHost, transportTlsOptions } from './dial.js';
 import { effectivePort } from './proxy-env.js';
 import { ResponseReader, timeoutFailure } from './response-reader.js';
 import { failureFromTransport } from './transport-failure.js';
-
-/** TLS inside an open connection (the tunnel); transport's API, looked up at run time until it ships. */
-interface TlsUpgrader {
-  upgradeToTls(
-    connection: Connection,
-    tls: TlsClientOptions,
-    options: { signal?: AbortSignal },
-  ): Promise<{ ok: true; value: Connection } | { ok: false; error: TransportError }>;
-}
 
 /** The CONNECT request for `target` (`host:port`), with Basic credentials from the proxy URL. */
 export function buildConnectRequest(target: string, proxy: URL): string {
@@ -36,7 +26,7 @@ export async function openTunnel(
 ): Promise<Result<Connection, AttemptFailure>> {
   const { url, proxy, signal } = options;
   const proxyWhere = `proxy ${proxy.host}`;
-  const connected = await transport.connect({
+  const connected = await connect({
     host: socketHost(proxy),
     port: effectivePort(proxy),
     tls: false,
@@ -78,16 +68,13 @@ export async function openTunnel(
     return err(attemptFailure('PROXY_FAILED', 'proxy: sent bytes after the CONNECT answer'));
   }
   if (!isSecure(url)) return ok(tunnel);
-  const upgradeToTls = (transport as Partial<TlsUpgrader>).upgradeToTls;
-  if (upgradeToTls === undefined) {
-    tunnel.destroy();
-    return err(
-      attemptFailure('PROXY_FAILED', 'proxy: wss:// through a proxy needs @parley/transport upgradeToTls'),
-    );
-  }
-  const secured = await upgradeToTls(tunnel, transportTlsOptions(options.tls, url), { signal });
+  // The tunnel connection is consumed by upgradeToTls (destroyed on failure).
+  const secured = await upgradeToTls(tunnel, transportTlsOptions(options.tls, url), {
+    host: socketHost(url),
+    port: effectivePort(url),
+    signal,
+  });
   if (!secured.ok) {
-    tunnel.destroy();
     if (signal.aborted) return err(timeoutFailure(url.host));
     return err(failureFromTransport(secured.error));
   }

@@ -80,20 +80,23 @@ export class ResponseReader implements ConnectionHandler {
   }
 
   /**
-   * Reads the body of a refused upgrade for the error value: up to Content-Length, the end
-   * of the connection, the size bound or the deadline, whichever comes first. Never fails.
+   * Reads the body of a refused upgrade for the error value: up to Content-Length (or the end
+   * of a chunked body), bounded by the size limit, the end of the connection and the
+   * deadline. A body of unknown length (neither header) is taken as far as it has already
+   * arrived: waiting for the server to close could take until the deadline. Never fails.
    */
   async readBody(head: ResponseHead, signal: AbortSignal): Promise<Buffer> {
     const declared = Number(head.headers['content-length']);
     const chunked = String(head.headers['transfer-encoding'] ?? '')
       .toLowerCase()
       .includes('chunked');
-    const wanted = Number.isFinite(declared)
-      ? Math.min(declared, MAX_REFUSAL_BODY_BYTES)
-      : MAX_REFUSAL_BODY_BYTES;
-    while (this.#size < wanted && !this.#ended && !signal.aborted) {
-      if (chunked && this.#joined().includes('\r\n0\r\n\r\n')) break;
-      await this.#next(signal);
+    const known = Number.isFinite(declared) && declared >= 0;
+    const wanted = known ? Math.min(declared, MAX_REFUSAL_BODY_BYTES) : MAX_REFUSAL_BODY_BYTES;
+    if (known || chunked) {
+      while (this.#size < wanted && !this.#ended && !signal.aborted) {
+        if (chunked && this.#joined().includes('\r\n0\r\n\r\n')) break;
+        await this.#next(signal);
+      }
     }
     const raw = this.#joined().subarray(0, wanted);
     return chunked ? decodeChunked(raw) : raw;
