@@ -1,14 +1,6 @@
 /**
- * Result of permessage-deflate negotiation, consumed by @parley/codec's protocol core.
- * Declared here with the same shape as @parley/codec's (docs/contracts.md) so the handshake
- * does not type-check against the codec's sources while they change;
- * structural typing keeps the two interchangeable.
+ * The negotiated permessage-deflate parameters are owned by @parley/codec (its protocol core
+ * consumes them; docs/contracts.md); the handshake produces them. A type-only import: no
+ * codec code is loaded by the handshake at runtime.
  */
-export interface PerMessageDeflateParams {
-  serverNoContextTakeover: boolean;
-  clientNoContextTakeover: boolean;
-  /** 8..15 */
-  serverMaxWindowBits: number;
-  /** 8..15 */
-  clientMaxWindowBits: number;
-}
+export type { PerMessageDeflateParams } from '@parley/codec';
