@@ -35,5 +35,5 @@ const began = process.hrtime.bigint();
 await new Promise((resolve) => setTimeout(resolve, Number(ms)));
 running = false;
 const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-console.log(JSON.stringify({ roundTripsPerSecond: Math.round(roundTrips / seconds) }));
+console.log(JSON.stringify({ roundTrips, roundTripsPerSecond: Math.round(roundTrips / seconds) }));
 for (const s of sockets) s.destroy();

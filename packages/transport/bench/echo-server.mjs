@@ -1,6 +1,7 @@
 // Echo server for the transport benchmarks: `raw` (node:net, socket.write per chunk) or
 // `transport` (@parley/transport listen + Connection.write). Prints its port, then its RSS
-// on every "rss" line read from stdin (after a GC when run with --expose-gc).
+// on every "rss" line read from stdin (after a GC when run with --expose-gc), and its CPU time
+// (user + system, microseconds) on every "cpu" line.
 import * as net from 'node:net';
 import { createInterface } from 'node:readline';
 import { listen } from '../dist/index.js';
@@ -36,6 +37,10 @@ if (mode === 'raw') {
 
 console.log(JSON.stringify({ port }));
 for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    console.log(JSON.stringify({ cpuMicros: user + system }));
+  }
   if (line === 'rss') {
     globalThis.gc?.();
     globalThis.gc?.();

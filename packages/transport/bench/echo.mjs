@@ -1,32 +1,39 @@
 // Side-by-side: raw node:net echo vs @parley/transport echo, alternating rounds so both see
-// the same machine noise. Needs a build first (`pnpm --filter @parley/transport build`).
-// Usage: node bench/echo.mjs [rounds=3] [connections=32] [size=32] [ms=3000]
+// the same machine noise. Reports round trips per second (wall clock: noisy on a shared
+// machine) and the server's CPU time per round trip (user + system: what transport itself
+// costs, far less sensitive to other load). Needs a build first
+// (`pnpm --filter @parley/transport build`).
+// Usage: node bench/echo.mjs [rounds=5] [connections=32] [size=32] [ms=2000]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const [rounds = 3, connections = 32, size = 32, ms = 3000] = process.argv.slice(2).map(Number);
+const [rounds = 5, connections = 32, size = 32, ms = 2000] = process.argv.slice(2).map(Number);
 
-async function firstLine(child) {
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await once(lines, 'line');
-  return JSON.parse(line);
+function jsonLines(child) {
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return async () => JSON.parse((await lines.next()).value);
 }
 
 async function measure(mode) {
   const server = spawn(process.execPath, [`${here}echo-server.mjs`, mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const { port } = await firstLine(server);
+  const fromServer = jsonLines(server);
+  const { port } = await fromServer();
+  server.stdin.write('cpu\n');
+  const before = await fromServer();
   const load = spawn(process.execPath, [`${here}echo-load.mjs`, port, connections, size, ms], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const { roundTripsPerSecond } = await firstLine(load);
+  const { roundTrips, roundTripsPerSecond } = await jsonLines(load)();
+  server.stdin.write('cpu\n');
+  const after = await fromServer();
   server.kill();
   await once(server, 'exit');
-  return roundTripsPerSecond;
+  return { roundTripsPerSecond, cpuMicrosPerRoundTrip: (after.cpuMicros - before.cpuMicros) / roundTrips };
 }
 
 const results = { raw: [], transport: [] };
@@ -36,17 +43,21 @@ for (let i = 0; i < rounds; i++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const raw = median(results.raw);
-const transport = median(results.transport);
+const summary = (mode) => ({
+  roundTripsPerSecond: median(results[mode].map((r) => r.roundTripsPerSecond)),
+  cpuMicrosPerRoundTrip: +median(results[mode].map((r) => r.cpuMicrosPerRoundTrip)).toFixed(2),
+});
+const raw = summary('raw');
+const transport = summary('transport');
 console.log(
   JSON.stringify({
     connections,
     size,
     ms,
     rounds,
-    results,
     raw,
     transport,
-    ratio: +(transport / raw).toFixed(3),
+    throughputRatio: +(transport.roundTripsPerSecond / raw.roundTripsPerSecond).toFixed(3),
+    cpuEfficiencyRatio: +(raw.cpuMicrosPerRoundTrip / transport.cpuMicrosPerRoundTrip).toFixed(3),
   }),
 );
