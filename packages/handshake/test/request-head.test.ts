@@ -194,6 +194,15 @@ describe('parseRequestHead', () => {
       const longTarget = `GET /${'a'.repeat(20)} HTTP/1.1\r\n\r\n`;
       expect(errorOf(parse(longTarget, limits))).toEqual({ code: 'LINE_TOO_LONG', status: 414 });
       expect(errorOf(parse(longTarget.slice(0, 24), limits))).toEqual({ code: 'LINE_TOO_LONG', status: 414 });
+      // a finished over-long line while later lines are still arriving
+      expect(errorOf(parse(`${longTarget.slice(0, -2)}Host: a`, limits))).toEqual({
+        code: 'LINE_TOO_LONG',
+        status: 414,
+      });
+      expect(errorOf(parse(`${longHeader.slice(0, -2)}Host: a`, limits))).toEqual({
+        code: 'LINE_TOO_LONG',
+        status: 431,
+      });
     });
 
     it('does not count the CR of a pending CRLF against the line length', () => {

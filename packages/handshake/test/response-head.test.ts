@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseResponseHead } from '../src/index.js';
 
@@ -98,5 +99,43 @@ describe('parseResponseHead', () => {
       'LINE_TOO_LONG',
     );
     expect(codeOf(parseResponseHead(Buffer.alloc(1 << 20, 0x41)))).toBe('HEAD_TOO_LARGE');
+  });
+
+  it('parses generated responses identically whole and incomplete at any split', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
+    const value = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,20}[\x21-\x7e])?$/);
+    const status = fc.integer({ min: 100, max: 599 });
+    fc.assert(
+      fc.property(
+        status,
+        fc.array(fc.tuple(token, value), { maxLength: 12 }),
+        fc.nat(),
+        (code, fields, cut) => {
+          const text = `HTTP/1.1 ${code} Reason\r\n${fields.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+          const buf = Buffer.from(text, 'latin1');
+          const whole = parseResponseHead(buf);
+          if (!whole.ok || !whole.value.complete) throw new Error('valid head did not parse');
+          expect(whole.value.status).toBe(code);
+          for (const [n, v] of fields) expect(String(whole.value.headers[n.toLowerCase()])).toContain(v);
+          expect(parseResponseHead(buf.subarray(0, cut % buf.length))).toEqual({
+            ok: true,
+            value: { complete: false },
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    const alphabet = fc.constantFrom(...'HTP/1.0 \r\n:a9\t\x00\xff'.split('').map((c) => c.charCodeAt(0)));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), (bytes) => {
+        const result = parseResponseHead(Buffer.from(bytes));
+        if (result.ok && result.value.complete)
+          expect(result.value.headLength).toBeLessThanOrEqual(bytes.length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
