@@ -85,16 +85,15 @@ describe('DeflateContextBudget', () => {
     expect(() => new DeflateContextBudget(2.5)).toThrow(RangeError);
   });
 
-  it('setLimit stops at contexts that are in use', async () => {
+  it('setLimit takes back idle contexts only', async () => {
     const contextBudget = new DeflateContextBudget(4);
-    const a = tracker.create(params(), 'server', { contextBudget });
-    const b = tracker.create(params(), 'server', { contextBudget });
-    await compress(a, HELLO);
-    const pending = compress(b, sampleJson(100_000));
+    const [a, b, c] = [0, 1, 2].map(() => tracker.create(params(), 'server', { contextBudget }));
+    await compress(a!, HELLO);
+    const pending = [compress(b!, sampleJson(100_000)), compress(c!, sampleJson(100_000))];
     contextBudget.setLimit(1);
-    // a was idle and gave its context back; b is compressing and keeps its own.
-    expect([a.contexts, b.contexts, contextBudget.size]).toEqual([0, 1, 1]);
-    await pending;
+    // a was idle and gave its context back; b and c are compressing and keep theirs.
+    expect([a!.contexts, b!.contexts, c!.contexts, contextBudget.size]).toEqual([0, 1, 1, 2]);
+    await Promise.all(pending);
   });
 
   it('setDeflateContextBudget changes the process-wide cap', () => {

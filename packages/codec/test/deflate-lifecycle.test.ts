@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZlibEngine } from '../src/deflate/zlib-engine.js';
 import { ZlibEnginePool } from '../src/deflate/zlib-engine-pool.js';
 import { ZlibJobLimiter, setZlibConcurrency, sharedZlibLimiter } from '../src/deflate/zlib-job-limiter.js';
 import {
@@ -217,5 +218,28 @@ describe('ZlibJobLimiter', () => {
     expect(sharedZlibLimiter.limit).toBe(4);
     setZlibConcurrency(before);
     expect(sharedZlibLimiter.limit).toBe(before);
+  });
+});
+
+describe('ZlibEngine misuse (bugs throw)', () => {
+  it('refuses a second job while one runs, and any job after destroy()', async () => {
+    const engine = new ZlibEngine({
+      kind: 'deflate',
+      windowBits: 15,
+      level: 1,
+      memLevel: 8,
+      chunkSize: 16384,
+    });
+    const done = new Promise<Error | null>((resolve) =>
+      engine.process(Buffer.from('a'), { zlibOutput: () => true, zlibDone: resolve }),
+    );
+    expect(() => engine.process(Buffer.from('b'), { zlibOutput: () => true, zlibDone: () => {} })).toThrow(
+      /while a job is running/,
+    );
+    expect(await done).toBeNull();
+    engine.destroy();
+    expect(() => engine.process(Buffer.from('c'), { zlibOutput: () => true, zlibDone: () => {} })).toThrow(
+      /after destroy/,
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PerMessageDeflate } from '../src/deflate/per-message-deflate.js';
+import type { ZlibEnginePool } from '../src/deflate/zlib-engine-pool.js';
 import {
+  type Outcome,
   TransformTracker,
   compress,
   decompress,
@@ -156,5 +158,35 @@ describe('option checks (bugs in the caller throw)', () => {
     expect(
       () => new PerMessageDeflate(params({ serverMaxWindowBits: 1.5 }), 'client', { maxPayload: 1 }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('deflate failures', () => {
+  it('reports DEFLATE_FAILED and compresses the next message with a fresh context', async () => {
+    // zlib's deflate does not fail on any input; a pool handing out a failing engine stands in.
+    const failing = {
+      config: { kind: 'deflate', windowBits: 15, level: 1, memLevel: 8, chunkSize: 16384 },
+      process(_input: Buffer, client: { zlibDone(error: Error | null): void }) {
+        queueMicrotask(() => client.zlibDone(new Error('out of memory')));
+      },
+    };
+    let handedOut = 0;
+    const pool = {
+      acquire: () => {
+        handedOut++;
+        return failing;
+      },
+      release: () => {},
+    } as unknown as ZlibEnginePool;
+    const transform = tracker.create(params({ serverNoContextTakeover: true }), 'server', { pool });
+    const { error, result } = await new Promise<Outcome>((resolve) =>
+      transform.compress(Buffer.from('Hello'), (e, r) => resolve({ error: e, result: r })),
+    );
+    expect(error?.code).toBe('DEFLATE_FAILED');
+    expect(error?.message).toContain('out of memory');
+    expect(result).toBeNull();
+    expect(transform.contexts).toBe(0);
+    expect(transform.pending).toBe(0);
+    expect(handedOut).toBe(1);
   });
 });

@@ -37,7 +37,7 @@ export class DeflateContextBudget {
   setLimit(maxContexts: number): void {
     this.max = checkMax(maxContexts);
     while (this.holders.size > this.max) {
-      const engine = this.takeFromIdle(null);
+      const engine = this.takeFromIdle();
       if (engine === null) break;
       engine.destroy();
     }
@@ -51,7 +51,7 @@ export class DeflateContextBudget {
   obtain(holder: DeflateContextHolder, config: ZlibEngineConfig): ZlibEngine {
     let engine: ZlibEngine | null = null;
     if (this.holders.size >= this.max) {
-      const taken = this.takeFromIdle(holder);
+      const taken = this.takeFromIdle();
       if (taken !== null && sameConfig(taken.config, config)) {
         taken.reset();
         engine = taken;
@@ -74,10 +74,10 @@ export class DeflateContextBudget {
     this.holders.delete(holder);
   }
 
-  private takeFromIdle(except: DeflateContextHolder | null): ZlibEngine | null {
-    // Busy holders are at most the zlib job limit, so this scan stays short.
+  private takeFromIdle(): ZlibEngine | null {
+    // Busy holders are at most the zlib job limit, so this scan stays short. (A holder asking
+    // for a context has none, so it is not in the map.)
     for (const victim of this.holders.keys()) {
-      if (victim === except) continue;
       const engine = victim.surrenderContext();
       if (engine !== null) {
         this.holders.delete(victim);

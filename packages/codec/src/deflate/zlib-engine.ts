@@ -94,11 +94,8 @@ export class ZlibEngine {
 
   private readonly onWritten = (error?: Error | null): void => {
     const client = this.client;
-    if (client === null) return;
-    if (error) {
-      this.fail(error);
-      return;
-    }
+    // A failed write also emits 'error' on the stream, which fails the job (onError).
+    if (client === null || error) return;
     this.client = null;
     // zlib stops consuming input at the end of a BFINAL block; whatever it left is ignored.
     if (this.stream.bytesWritten - this.consumedBefore < this.inputLength) this.finished = true;
