@@ -16,7 +16,8 @@ import {
   RoomSchema,
   type ServerMessage,
 } from './protocol.js';
-import { formatJoinNotice, renderHistoryLines, renderServerMessage, renderTextLine } from './render.js';
+import { type NoticeBatch, noticeLines, noticeMessages, PresenceNoticeBatcher } from './presence-notices.js';
+import { renderHistoryLines, renderServerMessage, renderTextLine } from './render.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './token-bucket.js';
 
 export type WireFormat = 'text' | 'json';
@@ -43,6 +44,8 @@ export interface ChatServiceOptions {
   now?: () => number;
   /** Called for problems worth a log line (bus failures). */
   log?: (line: string) => void;
+  /** Runs a task a little later (join/leave notice batching); default: after NOTICE_DELAY_MS. */
+  schedule?: (task: () => void) => void;
 }
 
 export interface ChatSession<P extends ChatPeer> {
@@ -82,6 +85,7 @@ export class ChatService<P extends ChatPeer> {
   private readonly log: (line: string) => void;
   private readonly idPrefix: string;
   private sequence = 0;
+  private readonly notices: PresenceNoticeBatcher;
 
   constructor(
     private readonly bus: Bus,
@@ -93,6 +97,7 @@ export class ChatService<P extends ChatPeer> {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
     this.idPrefix = bus.serverId.slice(0, 8);
+    this.notices = new PresenceNoticeBatcher((batch) => this.deliverNotices(batch), options.schedule);
     bus.onEvent((event) => this.deliver(event));
   }
 
@@ -141,7 +146,7 @@ export class ChatService<P extends ChatPeer> {
         (error) => this.log(`rooms lookup failed: ${String(error)}`),
       );
     } else {
-      this.track(this.join(session, room, nick ? nickCandidates(nick) : guestCandidates()));
+      this.track(this.join(session, room, nick ? nickCandidates(nick) : guestCandidates(), nick === null));
     }
     return session;
   }
@@ -282,7 +287,12 @@ export class ChatService<P extends ChatPeer> {
   }
 
   /** Claims the first free nick among `candidates` in `room`, replays history, announces. */
-  private async join(session: SessionState<P>, room: string, candidates: string[]): Promise<void> {
+  private async join(
+    session: SessionState<P>,
+    room: string,
+    candidates: string[],
+    tellName = false,
+  ): Promise<void> {
     session.pending ??= [];
     try {
       let nick: string | null = null;
@@ -313,15 +323,15 @@ export class ChatService<P extends ChatPeer> {
       session.nick = nick;
       if (session.format === 'text') {
         for (const line of renderHistoryLines(history)) session.peer.send(line);
-        session.peer.send(formatJoinNotice(nick, room, online));
+        // The room's (batched) join notice reaches the newcomer too; say which name it got.
+        if (tellName || nick !== candidates[0]) session.peer.send(`* you are ${nick}`);
       } else {
         this.sendJson(session, { type: 'history', room, messages: history });
         this.sendJson(session, { type: 'joined', room, nick, online, you: true });
         this.sendJson(session, { type: 'presence', room, users: members });
       }
-      // Announce before subscribing: the newcomer already got its own notice.
-      this.bus.publish({ type: 'joined', room, nick, online });
       this.subscribe(session, room);
+      this.bus.publish({ type: 'joined', room, nick, online });
     } catch (error) {
       this.log(`join failed: ${String(error)}`);
     } finally {
@@ -364,7 +374,13 @@ export class ChatService<P extends ChatPeer> {
 
   /** A room event (from this server or another): render once per format, fan out. */
   private deliver(event: RoomEvent): void {
+    if (event.type === 'joined' || event.type === 'left') {
+      this.notices.add(event);
+      return;
+    }
     const room = event.type === 'message' ? event.message.room : event.room;
+    // Notices still waiting for the end of the turn go first, so nobody speaks before joining.
+    this.notices.flush(room);
     const local = this.localRooms.get(room);
     if (!local) return;
     if (local.text > 0) {
@@ -372,6 +388,16 @@ export class ChatService<P extends ChatPeer> {
       if (line !== null) this.fanout.publish(local.textTopic, line);
     }
     if (local.json > 0) this.fanout.publish(local.jsonTopic, JSON.stringify(renderServerMessage(event)));
+  }
+
+  private deliverNotices(batch: NoticeBatch): void {
+    const local = this.localRooms.get(batch.room);
+    if (!local) return;
+    if (local.text > 0) for (const line of noticeLines(batch)) this.fanout.publish(local.textTopic, line);
+    if (local.json > 0) {
+      for (const message of noticeMessages(batch))
+        this.fanout.publish(local.jsonTopic, JSON.stringify(message));
+    }
   }
 
   private refuse(session: SessionState<P>, code: ChatErrorCode, message: string): void {

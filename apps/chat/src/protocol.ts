@@ -81,13 +81,17 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('joined'),
     room: RoomSchema,
     nick: NickSchema,
+    /** Everyone who joined in this batch when more than one (then `nick` is the first). */
+    nicks: z.array(NickSchema).optional(),
     online: z.number().int().nonnegative(),
+    /** Set on the copy sent to the newcomer itself. */
     you: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('left'),
     room: RoomSchema,
     nick: NickSchema,
+    nicks: z.array(NickSchema).optional(),
     online: z.number().int().nonnegative(),
   }),
   z.object({ type: z.literal('presence'), room: RoomSchema, users: z.array(NickSchema) }),

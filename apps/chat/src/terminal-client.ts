@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { createClient } from '@parley/facade';
 import { CHAT_SUBPROTOCOL, type ClientMessage, parseServerMessage, type ServerMessage } from './protocol.js';
-import { formatChatLine, formatJoinNotice, formatLeaveNotice } from './render.js';
+import { formatChatLine } from './render.js';
 
 export interface TerminalClientOptions {
   nick: string;
@@ -25,12 +25,15 @@ export function describeServerMessage(message: ServerMessage, me: string): strin
   switch (message.type) {
     case 'message':
       return formatChatLine(message.nick, message.text);
-    case 'joined':
-      return message.you
-        ? `* you joined ${message.room} as ${message.nick} (${message.online} online)`
-        : formatJoinNotice(message.nick, message.room, message.online);
+    case 'joined': {
+      if (message.you) return `* you joined ${message.room} as ${message.nick} (${message.online} online)`;
+      const others = (message.nicks ?? [message.nick]).filter((nick) => nick !== me);
+      return others.length === 0
+        ? null
+        : `* ${others.join(', ')} joined ${message.room} (${message.online} online)`;
+    }
     case 'left':
-      return formatLeaveNotice(message.nick, message.room, message.online);
+      return `* ${(message.nicks ?? [message.nick]).join(', ')} left ${message.room} (${message.online} online)`;
     case 'history':
       return message.messages.length === 0
         ? null

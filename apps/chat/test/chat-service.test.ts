@@ -10,6 +10,8 @@ function setup(options: { rate?: number; burst?: number } = {}) {
   const chat = new ChatService(bus, fanout, {
     now: () => clock,
     rateLimit: { ratePerSecond: options.rate ?? 10, burst: options.burst ?? 30 },
+    // notices go out at the end of the turn, so `settle()` sees them
+    schedule: (task) => setImmediate(task),
   });
   return { chat, bus, fanout, advance: (ms: number) => (clock += ms) };
 }
@@ -63,7 +65,7 @@ describe('ChatService, plain-text clients', () => {
     chat.open(second, 'text', { nick: 'alice' });
     chat.open(third, 'text', { nick: 'alice', room: 'dev' });
     await settle();
-    expect(second.received).toEqual(['* alice-2 joined lobby (2 online)']);
+    expect(second.received).toEqual(['* you are alice-2', '* alice-2 joined lobby (2 online)']);
     expect(third.received).toEqual(['* alice joined dev (1 online)']);
   });
 
@@ -72,7 +74,8 @@ describe('ChatService, plain-text clients', () => {
     const peer = new RecordingPeer('anon');
     chat.open(peer, 'text', { room: 'NOT A ROOM' });
     await settle();
-    expect(peer.received[0]).toMatch(/^\* guest-[0-9a-f]{4} joined lobby \(1 online\)$/);
+    expect(peer.received[0]).toMatch(/^\* you are guest-[0-9a-f]{4}$/);
+    expect(peer.received[1]).toMatch(/^\* guest-[0-9a-f]{4} joined lobby \(1 online\)$/);
   });
 
   it('closes a flooding connection with 1008 and lets a paced one through', async () => {
@@ -116,6 +119,36 @@ describe('ChatService, plain-text clients', () => {
   });
 });
 
+describe('ChatService, join/leave notice batching', () => {
+  it('a wave of joins in one turn becomes one notice per receiver, with net changes only', async () => {
+    const { chat } = setup();
+    const first = new RecordingPeer('first');
+    chat.open(first, 'text', { nick: 'first' });
+    await settle();
+    const wave = Array.from({ length: 8 }, (_, i) => new RecordingPeer(`p${i}`));
+    const sessions = wave.map((peer, i) => chat.open(peer, 'text', { nick: `p${i}` }));
+    chat.closed(sessions[7]!); // joins and leaves within the same turn: no notice at all
+    await settle();
+    expect(first.received).toEqual([
+      '* first joined lobby (1 online)',
+      '* p0, p1, p2, p3, p4 and 2 others joined lobby (8 online)',
+    ]);
+    expect(wave[0]!.received).toEqual(['* p0, p1, p2, p3, p4 and 2 others joined lobby (8 online)']);
+  });
+
+  it('a message flushes pending notices first, so nobody speaks before joining', async () => {
+    const { chat } = setup();
+    const alice = new RecordingPeer('alice');
+    chat.open(alice, 'text', { nick: 'alice' });
+    await settle();
+    const bob = new RecordingPeer('bob');
+    const b = chat.open(bob, 'text', { nick: 'bob' });
+    for (let i = 0; i < 10; i++) await Promise.resolve(); // join done, notice not yet flushed
+    chat.receive(b, 'hi');
+    expect(alice.received.slice(-2)).toEqual(['* bob joined lobby (2 online)', 'bob: hi']);
+  });
+});
+
 describe('ChatService, parley-chat.v1 clients', () => {
   it('welcomes, joins on request with history + presence, and sees text clients in the same room', async () => {
     const { chat } = setup();
@@ -136,11 +169,13 @@ describe('ChatService, parley-chat.v1 clients', () => {
     chat.receive(w, JSON.stringify({ type: 'say', text: 'hello' }));
     chat.receive(w, JSON.stringify({ type: 'typing' }));
     const types = web.json().map((m) => m.type);
-    expect(types).toEqual(['welcome', 'history', 'joined', 'presence', 'message', 'typing']);
+    // the second `joined` is the room's notice, which reaches the newcomer too
+    expect(types).toEqual(['welcome', 'history', 'joined', 'presence', 'joined', 'message', 'typing']);
     expect(web.json()[1]).toMatchObject({ messages: [{ nick: 'wscat', text: 'before', room: 'lobby' }] });
     expect(web.json()[2]).toMatchObject({ nick: 'alice', online: 2, you: true });
     expect(web.json()[3]).toEqual({ type: 'presence', room: 'lobby', users: ['alice', 'wscat'] });
-    expect(web.json()[4]).toMatchObject({ type: 'message', nick: 'alice', text: 'hello', ts: 1_000_000 });
+    expect(web.json()[4]).toEqual({ type: 'joined', room: 'lobby', nick: 'alice', online: 2 });
+    expect(web.json()[5]).toMatchObject({ type: 'message', nick: 'alice', text: 'hello', ts: 1_000_000 });
     expect(text.received.slice(1)).toEqual([
       'wscat: before',
       '* alice joined lobby (2 online)',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryRing } from '../src/history-ring.js';
 import { parseClientMessage, parseServerMessage } from '../src/protocol.js';
+import { noticeLines, noticeMessages, PresenceNoticeBatcher } from '../src/presence-notices.js';
 import { formatChatLine, renderServerMessage, renderTextLine } from '../src/render.js';
 import { RoomDirectory } from '../src/room-directory.js';
 import { TokenBucket } from '../src/token-bucket.js';
@@ -140,5 +141,35 @@ describe('parley-chat.v1 parsing', () => {
       null,
     ]);
     expect(formatChatLine('x', 'y: z')).toBe('x: y: z');
+  });
+});
+
+describe('presence notice batches', () => {
+  it('renders one line per kind, names up to five, and JSON with nicks when several', () => {
+    const batch = { room: 'lobby', joined: new Set(['a', 'b']), left: new Set(['c']), online: 4 };
+    expect(noticeLines(batch)).toEqual(['* a, b joined lobby (4 online)', '* c left lobby (4 online)']);
+    expect(noticeMessages(batch)).toEqual([
+      { type: 'joined', room: 'lobby', nick: 'a', nicks: ['a', 'b'], online: 4 },
+      { type: 'left', room: 'lobby', nick: 'c', online: 4 },
+    ]);
+  });
+
+  it('keeps net changes: leave+rejoin cancels, join+leave cancels', () => {
+    const delivered: string[][] = [];
+    const tasks: Array<() => void> = [];
+    const batcher = new PresenceNoticeBatcher(
+      (batch) => delivered.push(noticeLines(batch)),
+      (task) => tasks.push(task),
+    );
+    batcher.add({ type: 'left', room: 'r', nick: 'x', online: 1 });
+    batcher.add({ type: 'joined', room: 'r', nick: 'x', online: 2 });
+    batcher.add({ type: 'joined', room: 'r', nick: 'y', online: 3 });
+    batcher.add({ type: 'left', room: 'r', nick: 'y', online: 2 });
+    expect(tasks).toHaveLength(1);
+    tasks[0]!();
+    expect(delivered).toEqual([]);
+    batcher.add({ type: 'joined', room: 'r', nick: 'z', online: 3 });
+    batcher.flush('r');
+    expect(delivered).toEqual([['* z joined r (3 online)']]);
   });
 });

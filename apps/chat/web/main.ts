@@ -57,6 +57,12 @@ function updateRoomCount(room: string, online: number): void {
   renderRooms();
 }
 
+function listNames(nicks: string[]): string {
+  return nicks.length <= 5
+    ? nicks.join(', ')
+    : `${nicks.slice(0, 5).join(', ')} and ${nicks.length - 5} others`;
+}
+
 function renderTyping(): void {
   const names = [...state.typing.keys()];
   byId('typing').textContent =
@@ -89,19 +95,23 @@ function handle(message: ServerMessage): void {
         updateRoomCount(message.room, message.online);
         connection.send({ type: 'rooms' });
       } else if (message.room === state.room) {
-        state.online.add(message.nick);
-        showNotice(`${message.nick} joined (${message.online} online)`);
+        const nicks = message.nicks ?? [message.nick];
+        for (const nick of nicks) state.online.add(nick);
+        const others = nicks.filter((nick) => nick !== state.nick);
+        if (others.length > 0) showNotice(`${listNames(others)} joined (${message.online} online)`);
         showOnline(state.online, state.nick);
         updateRoomCount(message.room, message.online);
       }
       return;
-    case 'left':
+    case 'left': {
       if (message.room !== state.room) return;
-      state.online.delete(message.nick);
-      showNotice(`${message.nick} left (${message.online} online)`);
+      const nicks = message.nicks ?? [message.nick];
+      for (const nick of nicks) state.online.delete(nick);
+      showNotice(`${listNames(nicks)} left (${message.online} online)`);
       showOnline(state.online, state.nick);
       updateRoomCount(message.room, message.online);
       return;
+    }
     case 'presence':
       if (message.room !== state.room) return;
       state.online = new Set(message.users);
