@@ -48,9 +48,17 @@ export class MessageStream {
   private done = false;
   private sentBytes = 0;
   private wireBytes = 0;
+  private readonly refusal: ParleyError<SendErrorCode> | null;
 
-  constructor(host: StreamHost, entry: OutboundEntry, options: MessageStreamOptions, fragmentSize: number) {
+  constructor(
+    host: StreamHost,
+    entry: OutboundEntry,
+    options: MessageStreamOptions,
+    fragmentSize: number,
+    refusal: ParleyError<SendErrorCode> | null = null,
+  ) {
     this.host = host;
+    this.refusal = refusal;
     this.entry = entry;
     this.binary = options.binary ?? true;
     this.total = options.total;
@@ -94,6 +102,10 @@ export class MessageStream {
   }
 
   private check(): StreamResult | null {
+    if (this.refusal !== null) {
+      this.done = true;
+      return err(this.refusal);
+    }
     if (this.done) return err(parleyError('STREAM_ENDED', 'the stream has ended'));
     if (!this.host.streamWritable) {
       this.done = true;

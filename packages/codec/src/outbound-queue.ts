@@ -48,11 +48,6 @@ export class OutboundQueue {
     this.flush();
   }
 
-  /** True when `entry` is at the head, so its chunks go to the wire as they are added. */
-  isHead(entry: OutboundEntry): boolean {
-    return this.entries[0] === entry;
-  }
-
   /** Writes every ready entry from the head; stops at the first open one. */
   flush(): void {
     if (this.flushing) return;

@@ -299,6 +299,11 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
   /** Starts a message written in pieces; see MessageStream. Streams are sent uncompressed. */
   sendStream(options: MessageStreamOptions = {}): MessageStream {
     const entry = new OutboundEntry(true);
+    if (this.fragmentOpen) {
+      // Its frames would land inside the open fin: false message.
+      const refusal = parleyError('MESSAGE_IN_PROGRESS', 'a fragmented message (fin: false) is still open');
+      return new MessageStream(this, entry, options, this.options.fragmentSize, refusal);
+    }
     const stream = new MessageStream(this, entry, options, this.options.fragmentSize);
     if (this.stateValue === 'open') {
       this.openStream = entry;
@@ -468,8 +473,7 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     if (!this.closeWritten) {
       this.closeWritten = true;
       this.closeQueued = true;
-      const reason = message.length > MAX_CLOSE_REASON ? message.slice(0, MAX_CLOSE_REASON) : message;
-      this.sink.write(encodeFrame(Opcode.Close, encodeReason(closeCode, reason), { mask: this.masked }));
+      this.sink.write(encodeFrame(Opcode.Close, encodeReason(closeCode, message), { mask: this.masked }));
     }
     this.finish({
       code: closeCode,
@@ -522,7 +526,10 @@ function closeCodeOnly(code: number): Buffer {
   return payload;
 }
 
+/** Close payload for a failure: the code and as much of `reason` as fits (whole characters only). */
 function encodeReason(code: number, reason: string): Buffer {
-  const encoded = encodeClosePayload(code, reason);
-  return encoded.ok ? encoded.value : closeCodeOnly(code);
+  const payload = Buffer.allocUnsafe(2 + Math.min(MAX_CLOSE_REASON, Buffer.byteLength(reason)));
+  payload.writeUInt16BE(code, 0);
+  const written = payload.write(reason, 2, 'utf8');
+  return payload.subarray(0, 2 + written);
 }
