@@ -10,6 +10,7 @@ import {
   runClientCase,
   runPool,
 } from './support/client-suite.js';
+import { cliClientTarget, removeCliBundle } from './support/cli-targets.js';
 import { loadParleyClient } from './support/parley-targets.js';
 import { RawWebSocketServer } from './support/raw-server.js';
 import { type CaseResult, type ConformanceCase, problems, recordResults, tally } from './support/runner.js';
@@ -21,6 +22,12 @@ const targets: [EchoClientTarget | null, string][] = [
   [wsReferenceClient, ''],
   [parley.target, parley.reason],
 ];
+const cli = cliClientTarget();
+
+afterAll(removeCliBundle);
+
+/** PARLEY_CONFORMANCE_FULL=1 runs every 8th case through the CLI client instead of a smoke set. */
+const FULL_CLI = process.env.PARLEY_CONFORMANCE_FULL === '1';
 
 function unexpected(target: EchoClientTarget, cases: ConformanceCase[], results: CaseResult[]): string[] {
   const laxFailFast = new Set(target.strictFailFast ? [] : cases.filter((c) => c.failFast).map((c) => c.id));
@@ -68,3 +75,38 @@ for (const [target, reason] of targets) {
     }
   });
 }
+
+/**
+ * `echo client <url>` is what the independent suite drives, but it costs a Node process per
+ * case (seconds on a loaded machine): by default one case from the middle of every section,
+ * all in one pool. The in-process run of the same engine above covers every case.
+ */
+describe.skipIf(!cli)(
+  `echo client conformance: parley-cli${cli ? '' : ' (cli.ts has no client subcommand)'}`,
+  () => {
+    let ctx: ClientSuiteContext;
+    beforeAll(async () => {
+      const server = new RawWebSocketServer();
+      await server.listen();
+      ctx = { server, target: cli! };
+    });
+    afterAll(async () => {
+      await ctx?.server.close();
+    });
+
+    const picked = CLIENT_SECTIONS.flatMap(([, all]) => {
+      const cases = casesFor('client', all).filter((c) => !/\b(1|16) MiB\b/.test(c.title));
+      return FULL_CLI
+        ? cases.filter((_, i) => i % 8 === 0)
+        : cases.slice(cases.length >> 1, (cases.length >> 1) + 1);
+    });
+    it(`${FULL_CLI ? 'every 8th case' : 'one case per section'} (${picked.length} cases) through the CLI`, {
+      timeout: 120_000,
+    }, async () => {
+      const results = await runPool(picked, (c) => runClientCase(ctx, c), 6);
+      await recordResults('client CLI sample', 'parley-cli', results);
+      expect(tally(results).ok).toBeGreaterThan(0);
+      expect(unexpected(cli!, picked, results)).toEqual([]);
+    });
+  },
+);
