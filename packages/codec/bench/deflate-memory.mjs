@@ -3,12 +3,15 @@
 // shape of the server-wide deflate echo benchmark: N server-side transforms (connections),
 // 64 active at a time, each echoing M compressed 16 KiB JSON messages (inflate the request,
 // deflate the reply), all kept open; then RSS growth / N. Each cell runs in a fresh process.
+// `--contexts` instead measures one raw zlib context (as the transform creates it) per
+// windowBits / memLevel after compressing or inflating 16 KiB JSON three times.
 //   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-memory.mjs [N] [M]
+//   node packages/codec/bench/deflate-memory.mjs --contexts [N]
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { constants, deflateRawSync } from 'node:zlib';
+import { constants, createDeflateRaw, createInflateRaw, deflateRawSync } from 'node:zlib';
 
 const here = fileURLToPath(import.meta.url);
 
@@ -93,7 +96,69 @@ async function child(impl, scenario, n, m) {
   process.stdout.write(JSON.stringify({ perConnectionKiB: (after - before) / 1024 / n }));
 }
 
-if (process.argv[2] === '--child') {
+async function contextChild(kind, windowBits, memLevel, n) {
+  const message = sampleJson(16 * 1024, 1);
+  const wire = Buffer.concat([
+    deflateRawSync(message, { windowBits, finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4),
+    Buffer.from([0, 0, 0xff, 0xff]),
+  ]);
+  const flush = constants.Z_SYNC_FLUSH;
+  globalThis.gc();
+  const before = process.memoryUsage().rss;
+  const streams = Array.from({ length: n }, () =>
+    kind === 'deflate'
+      ? createDeflateRaw({ level: 1, windowBits, memLevel, flush })
+      : createInflateRaw({ windowBits, flush }),
+  );
+  for (const stream of streams) stream.on('data', () => {});
+  for (let round = 0; round < 3; round++) {
+    await Promise.all(
+      streams.map(
+        (stream) => new Promise((resolve) => stream.write(kind === 'deflate' ? message : wire, resolve)),
+      ),
+    );
+    if (kind === 'inflate') for (const stream of streams) stream.reset();
+  }
+  globalThis.gc();
+  process.stdout.write(JSON.stringify({ perContextKiB: (process.memoryUsage().rss - before) / 1024 / n }));
+}
+
+if (process.argv[2] === '--context-child') {
+  await contextChild(
+    process.argv[3],
+    Number(process.argv[4]),
+    Number(process.argv[5]),
+    Number(process.argv[6]),
+  );
+} else if (process.argv[2] === '--contexts') {
+  const n = Number(process.argv[3] ?? 1000);
+  console.log(
+    `RSS per zlib context (${n} contexts, each used 3 times on 16 KiB JSON; includes the 16 KiB output buffer)`,
+  );
+  console.log('| context | windowBits | memLevel | RSS per context |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const cells = [
+    ['deflate', 15, 9],
+    ['deflate', 15, 8],
+    ['deflate', 15, 7],
+    ['deflate', 14, 8],
+    ['deflate', 13, 8],
+    ['deflate', 12, 8],
+    ['deflate', 9, 8],
+    ['inflate', 15, 0],
+    ['inflate', 13, 0],
+    ['inflate', 9, 0],
+  ];
+  for (const [kind, windowBits, memLevel] of cells) {
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', here, '--context-child', kind, String(windowBits), String(memLevel || 8), String(n)],
+      { encoding: 'utf8' },
+    );
+    const { perContextKiB } = JSON.parse(out);
+    console.log(`| ${kind} | ${windowBits} | ${memLevel || '–'} | ${perContextKiB.toFixed(1)} KiB |`);
+  }
+} else if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
 } else {
   const n = Number(process.argv[2] ?? 1000);
