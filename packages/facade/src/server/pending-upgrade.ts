@@ -123,12 +123,8 @@ export class PendingUpgrade<D> implements ConnectionHandler {
 
   private decide(head: UpgradeHead): void {
     this.head = head;
-    const conn = this.conn;
-    const outcome = negotiateUpgrade(this.host, head, {
-      remoteAddress: conn.remoteAddress,
-      remotePort: conn.remotePort,
-      secure: conn.secure,
-    });
+    // The connection is the PeerInfo: its getters ask the socket only if validate reads them.
+    const outcome = negotiateUpgrade(this.host, head, this.conn);
     if (outcome instanceof Promise) outcome.then((value) => this.finish(value));
     else this.finish(outcome);
   }
