@@ -8,7 +8,12 @@ const servers: ChatServer[] = [];
 const clients: LineClient[] = [];
 
 async function startServer(serverId: string): Promise<ChatServer> {
-  const started = await startChatServer({ port: 0, publicDir: '/nonexistent', redisUrl: redis.url, serverId });
+  const started = await startChatServer({
+    port: 0,
+    publicDir: '/nonexistent',
+    redisUrl: redis.url,
+    serverId,
+  });
   if (!started.ok) throw new Error(started.error.message);
   servers.push(started.value);
   return started.value;
