@@ -23,7 +23,7 @@ export function resolveProtocolOptions(options: Partial<ProtocolOptions> & { rol
     fragmentSize: nonNegativeOr(options.fragmentSize, PROTOCOL_DEFAULTS.fragmentSize),
     deflate: options.deflate ?? null,
     deflateThreshold: nonNegativeOr(options.deflateThreshold, PROTOCOL_DEFAULTS.deflateThreshold),
-    deflateMemLevel: options.deflateMemLevel,
+    deflateMemLevel: validMemLevel(options.deflateMemLevel),
     autoPong: options.autoPong ?? PROTOCOL_DEFAULTS.autoPong,
   };
 }
@@ -34,4 +34,9 @@ function positiveOr(value: number | undefined, fallback: number): number {
 
 function nonNegativeOr(value: number | undefined, fallback: number): number {
   return value !== undefined && value >= 0 ? Math.floor(value) : fallback;
+}
+
+/** zlib accepts memLevel 1..9; anything else falls back to the deflate transform's default. */
+function validMemLevel(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 9 ? value : undefined;
 }

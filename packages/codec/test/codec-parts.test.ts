@@ -86,6 +86,8 @@ describe('options', () => {
       fragmentSize: -5,
       deflateThreshold: 10.7,
     });
+    expect(resolveProtocolOptions({ role: 'server', deflateMemLevel: 12 }).deflateMemLevel).toBeUndefined();
+    expect(resolveProtocolOptions({ role: 'server', deflateMemLevel: 4 }).deflateMemLevel).toBe(4);
     expect(resolved).toMatchObject({
       maxPayload: PROTOCOL_DEFAULTS.maxPayload,
       maxFragments: 100_000,
