@@ -128,7 +128,7 @@ async function runCase(
   let session!: Promise<Session>;
   const server = net.createServer((socket) => {
     session = new Promise<Session>((resolve) => {
-      let buffered = Buffer.alloc(0);
+      let buffered: Buffer = Buffer.alloc(0);
       let upgraded = false;
       const frames: Frame[] = [];
       let offeredDeflate = false;
