@@ -70,13 +70,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the chat page in Chromium', () => {
     await alicePage.press('#input', 'Enter');
     const seenByBob = bobPage.locator('.message', { hasText: 'alice: hello from the browser' });
     await seenByBob.waitFor();
-    expect(await seenByBob.innerText()).toMatch(/alice: hello from the browser$/);
+    expect(await seenByBob.textContent()).toMatch(/alice: hello from the browser$/);
 
     await bobPage.fill('#input', 'hi alice, this is bob on a phone');
     await bobPage.press('#input', 'Enter');
     await alicePage.locator('.message', { hasText: 'bob: hi alice, this is bob on a phone' }).waitFor();
     await alicePage.locator('#online-list li', { hasText: 'bob' }).waitFor();
-    expect(await alicePage.locator('#online-count').innerText()).toBe('2');
+    expect(await alicePage.locator('#online-count').textContent()).toBe('2');
 
     await alicePage.screenshot({ path: join(artifacts, 'chat-desktop.png') });
     await bobPage.screenshot({ path: join(artifacts, 'chat-phone.png') });
