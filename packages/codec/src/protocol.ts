@@ -92,8 +92,8 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     });
     this.queue = new OutboundQueue((data) => this.sink.write(data));
     this.deflateFactory = deflateFactory;
-    this.onInflated = (error, result) => this.inflated(error, result);
-    this.onCompressed = (error, result) => this.compressedDone(error, result);
+    this.onInflated = (error, result) => this.guard(() => this.inflated(error, result));
+    this.onCompressed = (error, result) => this.guard(() => this.compressedDone(error, result));
   }
 
   get state(): ProtocolState {
@@ -114,6 +114,15 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
       this.parser.push(chunk);
     } catch (cause) {
       this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'internal error while parsing', cause);
+    }
+  }
+
+  /** zlib callbacks run outside receive(): an exception there must not escape into zlib either. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (cause) {
+      this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'internal error after zlib', cause);
     }
   }
 

@@ -198,6 +198,17 @@ describe('WebSocketProtocol edge paths', () => {
     expect(sink.closedInfo).toMatchObject({ code: 1011, error: { code: 'INTERNAL_ERROR' } });
   });
 
+  it('turns an exception in a sink called after inflation into a 1011 failure', async () => {
+    const sink = new RecordingSink();
+    sink.message = () => {
+      throw new Error('application bug');
+    };
+    const protocol = new WebSocketProtocol(sink, { role: 'client', deflate: PARAMS });
+    protocol.receive(hex('c1 07 f2 48 cd c9 c9 07 00'));
+    await sink.until(() => sink.closedInfo !== null);
+    expect(sink.closedInfo).toMatchObject({ code: 1011, error: { code: 'INTERNAL_ERROR' } });
+  });
+
   it('cuts a long failure reason to whole characters within 123 bytes', () => {
     const sink = new RecordingSink();
     const protocol = new WebSocketProtocol(sink, { role: 'server', maxFragments: 1 });
