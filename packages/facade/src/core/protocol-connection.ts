@@ -118,6 +118,11 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
     return this.transport.bufferedAmount;
   }
 
+  /** True while reading from the peer is paused (backpressure, a full queue, or the application). */
+  get readingPaused(): boolean {
+    return this.pausedFor !== 0;
+  }
+
   get isFinished(): boolean {
     return this.finished;
   }
@@ -197,8 +202,9 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
     this.protocol.receive(chunk);
   }
 
-  highWater(): void {
+  highWater(bufferedAmount: number): void {
     if (this.backpressure.pauseReading) this.pauseReading(PauseReason.Backpressure);
+    this.owner.onHighWater?.(bufferedAmount);
   }
 
   drain(): void {

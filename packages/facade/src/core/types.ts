@@ -34,6 +34,8 @@ export interface ConnectionOwner {
   onClosing?(code: number, reason: string): void;
   /** Exactly once per connection, however it ended. */
   onClose(details: CloseDetails): void;
+  /** The outgoing buffer reached the transport's high-water mark (reading pauses if configured). */
+  onHighWater?(bufferedAmount: number): void;
   /** The outgoing buffer went back under the high-water mark. */
   onDrain?(): void;
 }

@@ -27,6 +27,10 @@ export type ServerEvents<D> = {
   /** Session-level problems (rate limit, ...) carry the session; listener problems do not. */
   error: (error: ParleyError, session?: Session<D>) => void;
   listening: (address: ServerAddress) => void;
+  /** A session's outgoing buffer reached the high-water mark (its reading pauses by default). */
+  backpressure: (session: Session<D>, bufferedAmount: number) => void;
+  /** A session's outgoing buffer drained below the high-water mark. */
+  drain: (session: Session<D>) => void;
 };
 
 /** Pull-style events of `for await (const event of server.events())`, in arrival order. */
@@ -308,6 +312,14 @@ export class Server<D = unknown>
     if (this.sessions.size === 0 && this.whenEmpty.length > 0) {
       for (const resolve of this.whenEmpty.splice(0)) resolve();
     }
+  }
+
+  dispatchBackpressure(session: Session<D>, bufferedAmount: number): void {
+    this.emit('backpressure', session, bufferedAmount);
+  }
+
+  dispatchDrain(session: Session<D>): void {
+    this.emit('drain', session);
   }
 
   /** @internal listener-level failures (TLS handshakes that failed, accept errors). */

@@ -23,6 +23,8 @@ export interface SessionHost<D> {
   dispatchPong(session: Session<D>, payload: Buffer): void;
   dispatchError(session: Session<D>, error: ParleyError): void;
   dispatchClose(session: Session<D>, details: CloseDetails): void;
+  dispatchBackpressure(session: Session<D>, bufferedAmount: number): void;
+  dispatchDrain(session: Session<D>): void;
   rateLimitPolicy: 'drop' | 'close';
 }
 
@@ -110,6 +112,10 @@ export class Session<D = unknown> implements ConnectionOwner, TopicMember, Async
   }
   get bufferedAmount(): number {
     return this.core.bufferedAmount;
+  }
+  /** True while the server is not reading from this peer (backpressure, full queue, `pause()`). */
+  get readingPaused(): boolean {
+    return this.core.readingPaused;
   }
   /** Set once the session has closed: how and why. */
   get closeInfo(): CloseDetails | null {
@@ -219,6 +225,14 @@ export class Session<D = unknown> implements ConnectionOwner, TopicMember, Async
   onPong(payload: Buffer): void {
     this.handler.pong?.(this, payload);
     this.host.dispatchPong(this, payload);
+  }
+
+  onHighWater(bufferedAmount: number): void {
+    this.host.dispatchBackpressure(this, bufferedAmount);
+  }
+
+  onDrain(): void {
+    this.host.dispatchDrain(this);
   }
 
   onClose(details: CloseDetails): void {
