@@ -98,7 +98,10 @@ describe('validate hook', () => {
   });
 
   it('a validate slower than handshake_timeout is answered 408', async () => {
-    const { url } = await startServer({ handshake_timeout: 50 }, { validate: () => new Promise<undefined>(() => {}) });
+    const { url } = await startServer(
+      { handshake_timeout: 50 },
+      { validate: () => new Promise<undefined>(() => {}) },
+    );
     expect((await rejection(wsClient(url))).status).toBe(408);
   });
 });
