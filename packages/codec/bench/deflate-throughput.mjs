@@ -2,7 +2,9 @@
 // Messages per second through the permessage-deflate transform alone, Parley vs ws: the work a
 // server does to echo compressed 16 KiB JSON (inflate the request, deflate the reply), for C
 // connections with one message in flight each. Both sides use their own defaults otherwise.
-//   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-throughput.mjs [C] [seconds]
+// CPU per message (process.cpuUsage, which includes the zlib threads) is the steadier figure
+// on a shared machine; msgs/s swings with other load.
+//   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-throughput.mjs [C] [seconds] [level]
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
@@ -10,6 +12,7 @@ import { PerMessageDeflate } from '../dist/deflate/per-message-deflate.js';
 
 const connections = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 3);
+const level = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 
 const require = createRequire(import.meta.url);
 const WsPerMessageDeflate = require(
@@ -52,7 +55,7 @@ function adapter(impl, flags) {
         clientMaxWindowBits: 15,
       },
       'server',
-      { maxPayload: 100 * 1024 * 1024 },
+      { maxPayload: 100 * 1024 * 1024, level },
     );
     return {
       inflate: (d, cb) => t.decompress(d, true, cb),
@@ -82,6 +85,7 @@ function run(impl, flags) {
     let stopping = false;
     let active = connections;
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     const loop = (a) => {
       if (stopping) {
         if (--active === 0) finish();
@@ -99,8 +103,13 @@ function run(impl, flags) {
     };
     const finish = () => {
       const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+      const cpu = process.cpuUsage(cpuStart);
       for (const a of adapters) a.close();
-      resolve({ rate: done / elapsed, avgReply: wireBytes / done });
+      resolve({
+        rate: done / elapsed,
+        cpuPerMessage: (cpu.user + cpu.system) / done,
+        avgReply: wireBytes / done,
+      });
     };
     setTimeout(() => {
       stopping = true;
@@ -110,14 +119,16 @@ function run(impl, flags) {
 }
 
 console.log(`deflate echo work, ${connections} connections, 16 KiB JSON, ${seconds}s per cell`);
-console.log('| our side | ws msgs/s | Parley msgs/s | Parley / ws | reply bytes ws / Parley |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log(
+  '| our side | ws msgs/s | Parley msgs/s | Parley / ws | CPU µs/msg ws / Parley (main + zlib threads) | reply bytes ws / Parley |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const serverNoContextTakeover of [false, true]) {
   const flags = { serverNoContextTakeover };
   const ws = await run('ws', flags);
   const parley = await run('parley', flags);
   const label = serverNoContextTakeover ? 'server_no_context_takeover' : 'context takeover';
   console.log(
-    `| ${label} | ${ws.rate.toFixed(0)} | ${parley.rate.toFixed(0)} | ${(parley.rate / ws.rate).toFixed(2)} | ${ws.avgReply.toFixed(0)} / ${parley.avgReply.toFixed(0)} |`,
+    `| ${label} | ${ws.rate.toFixed(0)} | ${parley.rate.toFixed(0)} | ${(parley.rate / ws.rate).toFixed(2)} | ${ws.cpuPerMessage.toFixed(0)} / ${parley.cpuPerMessage.toFixed(0)} | ${ws.avgReply.toFixed(0)} / ${parley.avgReply.toFixed(0)} |`,
   );
 }

@@ -44,6 +44,13 @@ describe('compression bomb', () => {
     expect(transform.contexts).toBe(0);
   });
 
+  it('also stops early with a pooled inflater (peer without context takeover, 64 KiB output buffer)', async () => {
+    const transform = tracker.create(params({ clientNoContextTakeover: true }), 'server', { maxPayload: MiB });
+    const { error } = await decompressOutcome(transform, bomb);
+    expect(error?.code).toBe('MESSAGE_TOO_BIG');
+    expect(transform.inflatedBytes).toBeLessThanOrEqual(MiB + 64 * 1024);
+  });
+
   it('fails on the first fragment that crosses the limit; later fragments get the same error', async () => {
     const transform = tracker.create(params(), 'server', { maxPayload: MiB });
     const fragments = splitAt(bomb, [5000, 20_000, 40_000]);

@@ -20,8 +20,18 @@ export const DEFLATE_DEFAULTS = {
    * compress to a few bytes. Memory is bounded by `contextBudget` instead.
    */
   windowBits: 15,
-  /** Output buffer size of each zlib stream (Node's default). */
+  /**
+   * Output buffer of a zlib stream a connection keeps (Node's default). Node fills one buffer
+   * across jobs and calls zlib once more each time it runs full, so a bigger buffer saves
+   * thread-pool round trips but is memory the connection keeps.
+   */
   chunkSize: 16 * 1024,
+  /**
+   * Output buffer of pooled streams (sides without context takeover): not per connection, so
+   * large enough that a typical message takes one zlib call (e.g. 6 of 10.8 KiB messages
+   * inflate into one buffer instead of 1.5 per 16 KiB buffer).
+   */
+  pooledChunkSize: 64 * 1024,
   /**
    * Zlib jobs that may run at once in the whole process (like ws's limit of 10): more would
    * only queue inside libuv's 4-thread pool and hold every queued buffer meanwhile.

@@ -24,7 +24,10 @@ export interface PerMessageDeflateOptions {
    * `*_max_window_bits` for our side bounds it too. Smaller saves memory per context.
    */
   windowBits?: number;
-  /** Output buffer size of each zlib stream; default 16 KiB. */
+  /**
+   * Output buffer size of each zlib stream; default 16 KiB for contexts a connection keeps and
+   * 64 KiB for pooled ones (sides without context takeover).
+   */
   chunkSize?: number;
   /** Where jobs wait for a zlib slot; default the process-wide limiter. */
   limiter?: ZlibJobLimiter;
@@ -61,7 +64,13 @@ export class PerMessageDeflate {
     if (!(maxPayload > 0)) throw new RangeError(`maxPayload must be > 0, got ${maxPayload}`);
     const level = intInRange('level', options.level ?? DEFLATE_DEFAULTS.level, 0, 9);
     const memLevel = intInRange('memLevel', options.memLevel ?? DEFLATE_DEFAULTS.memLevel, 1, 9);
-    const chunkSize = intInRange('chunkSize', options.chunkSize ?? DEFLATE_DEFAULTS.chunkSize, 64, 2 ** 30);
+    const chunkSize = (pooled: boolean): number =>
+      intInRange(
+        'chunkSize',
+        options.chunkSize ?? (pooled ? DEFLATE_DEFAULTS.pooledChunkSize : DEFLATE_DEFAULTS.chunkSize),
+        64,
+        2 ** 30,
+      );
     const ownBits = intInRange('windowBits', options.windowBits ?? DEFLATE_DEFAULTS.windowBits, 8, 15);
     const server = role === 'server';
     const ourBits = windowBitsParam(server ? params.serverMaxWindowBits : params.clientMaxWindowBits);
@@ -81,14 +90,14 @@ export class PerMessageDeflate {
       windowBits: this.settings.deflateWindowBits,
       level,
       memLevel,
-      chunkSize,
+      chunkSize: chunkSize(this.settings.deflateNoContextTakeover),
     };
     const inflateConfig: ZlibEngineConfig = {
       kind: 'inflate',
       windowBits: this.settings.inflateWindowBits,
       level: 0,
       memLevel: 0,
-      chunkSize,
+      chunkSize: chunkSize(this.settings.inflateNoContextTakeover),
     };
     this.compressor = new CompressChannel(
       limiter,
