@@ -88,7 +88,8 @@ async function drive(port: number, total: number, concurrency: number): Promise<
 }
 
 async function measure(kind: Kind, total: number, concurrency: number, idle: number) {
-  const profile = process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`];
+  const profile =
+    process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`];
   const child = fork(process.argv[1]!, ['serve', kind], { execArgv: ['--expose-gc', ...profile] });
   const [{ port }] = (await once(child, 'message')) as [{ port: number }];
   const cpu = async (): Promise<number> => {
@@ -121,7 +122,9 @@ async function measure(kind: Kind, total: number, concurrency: number, idle: num
     connectionsPerServerCpuSecond: Math.round(total / serverCpuSeconds),
     idleBytesPerConnection: {
       heap: Math.round((after.heapUsed - before.heapUsed) / idle),
-      heapPlusExternal: Math.round((after.heapUsed + after.external - before.heapUsed - before.external) / idle),
+      heapPlusExternal: Math.round(
+        (after.heapUsed + after.external - before.heapUsed - before.external) / idle,
+      ),
       rss: Math.round((after.rss - before.rss) / idle),
     },
   };
@@ -133,11 +136,16 @@ if (process.argv[2] === 'serve') {
   const total = Number(process.argv[2] ?? 4000);
   const concurrency = Number(process.argv[3] ?? 64);
   const idle = Number(process.argv[4] ?? 2000);
-  const results = [];
-  const kinds = (process.env.KINDS?.split(',') ?? ['ws', 'parley-raw', 'parley-node-http', 'ws', 'parley-raw', 'parley-node-http']) as Kind[];
+  const kinds = (process.env.KINDS?.split(',') ?? [
+    'ws',
+    'parley-raw',
+    'parley-node-http',
+    'ws',
+    'parley-raw',
+    'parley-node-http',
+  ]) as Kind[];
   for (const kind of kinds) {
     const result = await measure(kind, total, concurrency, idle);
     console.log(JSON.stringify(result));
-    results.push(result);
   }
 }
