@@ -99,7 +99,12 @@ describe('attach to an existing node:http server', () => {
     expect(echoed.isBinary).toBe(true);
     expect([...echoed.data]).toEqual([9, 9]);
     expect(wsServer.sessions.size).toBe(1);
-    client.terminate();
+    expect(wsServer.running).toBe(true);
+    // stop() closes sessions that came through handleUpgrade although nothing was started.
+    const closed = once(client, 'close') as Promise<[number]>;
+    const stopped = await wsServer.stop();
+    expect(stopped.ok && stopped.value.closed).toBe(1);
+    expect((await closed)[0]).toBe(1001);
   });
 
   it('works with an https server too', async () => {

@@ -109,8 +109,9 @@ export class Server<D = unknown>
     return this.config.http_handler;
   }
 
+  /** Listening (or attached), or serving sessions handed over through `handleUpgrade`. */
   get running(): boolean {
-    return this.listener !== null;
+    return this.listener !== null || this.sessions.size > 0;
   }
 
   /** Listens (standalone) or attaches to `attach_to`. Port in use comes back as an error value. */
@@ -337,13 +338,14 @@ export class Server<D = unknown>
   async stop(
     options: StopOptions = {},
   ): Promise<Result<{ closed: number; terminated: number }, ServerError>> {
-    if (this.listener === null) {
+    const listener = this.listener;
+    // A server fed only through handleUpgrade has no listener but may have sessions to close.
+    if (listener === null && this.sessions.size === 0 && this.pending.size === 0) {
       return { ok: false, error: { code: 'NOT_RUNNING', message: 'server is not running' } };
     }
     this.stopping = true;
-    const listener = this.listener;
     this.listener = null;
-    listener.stopAccepting();
+    listener?.stopAccepting();
     for (const pending of [...this.pending]) pending.refuse();
     const code = options.code ?? 1001;
     const reason = options.reason ?? 'server shutting down';
@@ -370,7 +372,7 @@ export class Server<D = unknown>
     this.wheel?.clear();
     this.eventQueue?.end();
     this.eventQueue = null;
-    await listener.close();
+    await listener?.close();
     return { ok: true, value: { closed: total - terminated, terminated } };
   }
 }
