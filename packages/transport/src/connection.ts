@@ -25,6 +25,11 @@ export interface ConnectionOptions {
   role?: 'client' | 'server';
 }
 
+const TICK_IDLE = 0;
+const TICK_HOLDING = 1;
+const TICK_CORKED = 2;
+type TickState = typeof TICK_IDLE | typeof TICK_HOLDING | typeof TICK_CORKED;
+
 const kConnection = Symbol('parley.connection');
 type OwnedSocket = Socket & { [kConnection]?: Connection };
 
@@ -63,7 +68,10 @@ export class Connection implements Uncorkable {
 
   private readonly socket: OwnedSocket;
   private readonly role: 'client' | 'server';
-  private corked = false;
+  /** What this tick's writes did so far: nothing, one held back here, or a corked socket. */
+  private tick: TickState = TICK_IDLE;
+  /** The first write of the tick, held until the tick ends or a second write arrives. */
+  private held: Buffer | null = null;
   private aboveHighWater = false;
   private reading = false;
   private closed = false;
@@ -101,21 +109,32 @@ export class Connection implements Uncorkable {
   }
 
   /**
-   * Queues `data` for the peer. The first write in a tick corks the socket; every write in
-   * that tick goes out in one syscall when the tick ends. Returns false when the buffer is at
-   * or above the high-water mark (or the connection is closed): wait for `drain`.
+   * Queues `data` for the peer. Writes are collected until the end of the tick and then handed
+   * to the socket together: one write, or one corked `writev` when there are several. Returns
+   * false when the buffer is at or above the high-water mark (or the connection is closed):
+   * wait for `drain`.
    */
   write(data: Buffer): boolean {
     const socket = this.socket;
     if (this.closed || socket.writableEnded) return false;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
+    const tick = this.tick;
+    if (tick === TICK_CORKED) {
+      socket.write(data);
+    } else if (tick === TICK_IDLE) {
+      // One write per tick is the common case (a frame, a broadcast): hold it, no cork needed.
+      this.tick = TICK_HOLDING;
+      this.held = data;
       scheduleUncork(this);
+    } else {
+      // A second write in the tick: cork, so everything leaves in one writev at the tick's end.
+      this.tick = TICK_CORKED;
+      socket.cork();
+      socket.write(this.held!);
+      this.held = null;
+      socket.write(data);
     }
-    socket.write(data);
     if (this.aboveHighWater) return false;
-    const buffered = socket.writableLength;
+    const buffered = this.bufferedAmount;
     if (buffered < this.highWaterMark) return true;
     this.aboveHighWater = true;
     this.handler.highWater?.(buffered);
@@ -124,14 +143,21 @@ export class Connection implements Uncorkable {
 
   /** @internal called by the cork scheduler at the end of the tick. */
   uncorkNow(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
+    const tick = this.tick;
+    this.tick = TICK_IDLE;
+    if (tick === TICK_CORKED) {
+      this.socket.uncork();
+    } else if (tick === TICK_HOLDING) {
+      const held = this.held!;
+      this.held = null;
+      if (!this.socket.destroyed) this.socket.write(held);
+    }
   }
 
   /** Bytes accepted by `write` and not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this.socket.writableLength;
+    const held = this.held;
+    return held === null ? this.socket.writableLength : this.socket.writableLength + held.length;
   }
 
   /** Stops reading from the socket (read backpressure): the kernel window fills, the peer slows. */
@@ -147,6 +173,7 @@ export class Connection implements Uncorkable {
   /** Flushes what is buffered, then sends FIN. `data` is written first when given. */
   end(data?: Buffer): void {
     if (this.closed) return;
+    this.uncorkNow();
     if (data !== undefined) this.socket.end(data);
     else this.socket.end();
   }
@@ -205,7 +232,7 @@ export class Connection implements Uncorkable {
    */
   detach(): Socket {
     const socket = this.socket;
-    if (this.corked) this.uncorkNow(); // the cork scheduler's later uncork is then a no-op
+    this.uncorkNow(); // flush this tick's writes now; the scheduler's later call is a no-op
     socket.removeListener('data', onSocketData);
     socket.removeListener('drain', onSocketDrain);
     socket.removeListener('error', onSocketError);

@@ -1,10 +1,11 @@
 /**
- * One shared `process.nextTick` per tick uncorks every socket that was corked in that tick.
+ * One shared `process.nextTick` per tick flushes every connection written in that tick.
  *
- * A connection corks its socket on its first write in a tick and registers here; all writes
- * made in the rest of the tick are buffered by the socket and leave in one `writev` when the
- * tick ends. Sharing one callback (instead of one `nextTick` per connection) keeps a broadcast
- * to N sockets at one scheduled callback and no closures.
+ * A connection holds its first write of a tick and registers here; a second write in the same
+ * tick corks the socket, so everything leaves in one `writev`. At the end of the tick the held
+ * write goes to the socket (one plain write: the common case costs no cork bookkeeping) or the
+ * socket is uncorked. Sharing one callback (instead of one `nextTick` per connection) keeps a
+ * broadcast to N sockets at one scheduled callback and no closures.
  */
 export interface Uncorkable {
   uncorkNow(): void;

@@ -92,7 +92,7 @@ describe('Connection over loopback TCP', () => {
     expect(client.highWaterMark).toBe(DEFAULT_HIGH_WATER_MARK);
   });
 
-  it('coalesces writes made in one tick into one writev, per connection', async () => {
+  it('coalesces writes made in one tick into one syscall, per connection', async () => {
     const server = await startServer();
     const sockets = await Promise.all(
       [0, 1].map(
@@ -139,6 +139,13 @@ describe('Connection over loopback TCP', () => {
     expect(writeCalls).toEqual([0, 0]);
     // Both peers got the same bytes; which socket is which peer depends on accept order.
     expect(collectors.map((c) => c.text)).toEqual(['m0;m1;m2;m3;m4;', 'm0;m1;m2;m3;m4;']);
+
+    // One write in a tick (a frame, a broadcast) goes out as one plain write, no writev.
+    for (const conn of conns) conn.write(Buffer.from('solo'));
+    expect(conns[1]!.bufferedAmount).toBe(4);
+    await Promise.all(collectors.map((c) => c.received(19)));
+    expect(writeCalls).toEqual([1, 1]);
+    expect(writevCalls).toEqual([[5], [5]]);
   });
 
   it('signals highWater to a writer whose reader is paused, then drain once it reads', async () => {
