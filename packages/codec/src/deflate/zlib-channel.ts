@@ -18,7 +18,8 @@ export interface ZlibChannelJob {
  * called synchronously from `enqueue()`.
  */
 export abstract class ZlibChannel implements LimitedZlibJob {
-  private readonly jobs: ZlibChannelJob[] = [];
+  /** Queued jobs from `head` on; slots before `head` were called back (cleared for GC). */
+  private readonly jobs: (ZlibChannelJob | undefined)[] = [];
   private head = 0;
   /** In the limiter's queue or holding a slot. */
   private scheduled = false;
@@ -98,16 +99,14 @@ export abstract class ZlibChannel implements LimitedZlibJob {
     const job = this.takeCurrent();
     this.scheduled = false;
     this.terminalError = error;
-    const later = this.jobs.slice(this.head);
-    this.jobs.length = 0;
-    this.head = 0;
+    const later = this.takeAll();
     job.callback(error, null);
     for (const next of later) next.callback(error, null);
   }
 
   private takeCurrent(): ZlibChannelJob {
     const job = this.jobs[this.head]!;
-    this.jobs[this.head] = undefined as unknown as ZlibChannelJob;
+    this.jobs[this.head] = undefined;
     this.head++;
     if (this.head === this.jobs.length) {
       this.jobs.length = 0;
@@ -119,10 +118,14 @@ export abstract class ZlibChannel implements LimitedZlibJob {
   }
 
   private flush(error: ParleyError<DeflateErrorCode>): void {
-    const jobs = this.jobs.slice(this.head);
+    for (const job of this.takeAll()) job.callback(error, null);
+  }
+
+  private takeAll(): ZlibChannelJob[] {
+    const jobs = this.jobs.slice(this.head) as ZlibChannelJob[];
     this.jobs.length = 0;
     this.head = 0;
-    for (const job of jobs) job.callback(error, null);
+    return jobs;
   }
 }
 
