@@ -2,6 +2,7 @@ import { err, ok, type Result } from '@parley/codec/result';
 import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TOKEN_CHAR } from './chars.js';
 import { type HandshakeError, handshakeError } from './errors.js';
 import type { HeaderMap } from './header-map.js';
+import { lowercaseHeaderName } from './header-names.js';
 import type { HeadLimits } from './limits.js';
 
 /**
@@ -141,7 +142,7 @@ export function parseHeaderLines(
         return fail(side, 'MALFORMED_HEAD', 'header field value contains a control character', 400);
       }
     }
-    const name = text.slice(pos, colon).toLowerCase();
+    const name = lowercaseHeaderName(text, pos, colon);
     const value = text.slice(valueStart, valueEnd);
     const previous = headers[name];
     if (previous === undefined) {

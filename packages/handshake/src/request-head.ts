@@ -50,13 +50,14 @@ export function parseRequestHead(
   if (pos === begin || buf[pos] !== SP) {
     return fail('request', 'MALFORMED_HEAD', 'request method is not a token followed by one space', 400);
   }
-  const method = buf.toString('latin1', begin, pos);
+  const text = buf.toString('latin1', 0, headLength);
+  const method = text.slice(begin, pos);
   const targetStart = ++pos;
   while (pos < lineEnd && buf[pos]! > SP && buf[pos]! < 0x7f) pos++;
   if (pos === targetStart || buf[pos] !== SP) {
     return fail('request', 'MALFORMED_HEAD', 'request target is empty or holds invalid characters', 400);
   }
-  const target = buf.toString('latin1', targetStart, pos);
+  const target = text.slice(targetStart, pos);
   const httpVersion = parseHttpVersion(buf, pos + 1, lineEnd);
   if (httpVersion === undefined) {
     return fail('request', 'MALFORMED_HEAD', 'request line does not end in HTTP/<major>.<minor>', 400);
@@ -64,13 +65,7 @@ export function parseRequestHead(
   if (httpVersion.charCodeAt(0) !== 0x31) {
     return fail('request', 'BAD_HTTP_VERSION', `HTTP/${httpVersion} is not supported`, 505);
   }
-  const headers = parseHeaderLines(
-    buf.toString('latin1', 0, headLength),
-    lineEnd + 2,
-    headLength,
-    bounds,
-    'request',
-  );
+  const headers = parseHeaderLines(text, lineEnd + 2, headLength, bounds, 'request');
   if (!headers.ok) return headers;
   return ok({ complete: true, method, target, httpVersion, headers: headers.value, headLength });
 }

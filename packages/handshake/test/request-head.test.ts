@@ -69,6 +69,20 @@ describe('parseRequestHead', () => {
     expect(result.value.headers.empty).toBe('');
   });
 
+  it('lowercases common and uncommon names alike, whatever their case', () => {
+    const result = parse(
+      'GET / HTTP/1.1\r\nHOST: a\r\nsEC-wEBsOCKET-kEY: k\r\nHosx: b\r\nOrigins: c\r\nX-Custom-Name: d\r\n\r\n',
+    );
+    if (!result.ok || !result.value.complete) throw new Error('incomplete');
+    expect(result.value.headers).toEqual({
+      host: 'a',
+      'sec-websocket-key': 'k',
+      hosx: 'b',
+      origins: 'c',
+      'x-custom-name': 'd',
+    });
+  });
+
   it('joins repeated fields with ", " and keeps set-cookie as an array', () => {
     const result = parse(
       'GET / HTTP/1.1\r\nSec-WebSocket-Protocol: a\r\nsec-websocket-protocol: b\r\n' +
