@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { isUtf8 } from 'node:buffer';
 import { dirname, join } from 'node:path';
 import { bench, do_not_optimize, group, run } from 'mitata';
-import { applyMask, encodeFrame, Utf8Validator, WebSocketProtocol } from '../dist/index.js';
+import { applyMask, encodeFrame, useNativeMasking, Utf8Validator, WebSocketProtocol } from '../dist/index.js';
 
 const require = createRequire(import.meta.url);
 const wsLib = join(dirname(require.resolve('ws/package.json')), 'lib');
@@ -67,7 +67,22 @@ function wsReceiver(ws) {
   return receiver;
 }
 
+function withNative(work) {
+  useNativeMasking(nativeBufferUtil);
+  work();
+  useNativeMasking(null);
+}
+
 const fakeSocket = { write() {}, cork() {}, uncork() {} };
+// ws hands unmasked text to socket.write() as a string, which converts it to UTF-8 bytes in
+// C++. Our sink takes bytes, so convert here too or the comparison would skip the encoding.
+const convertingSocket = {
+  write(data) {
+    if (typeof data === 'string') Buffer.from(data, 'utf8');
+  },
+  cork() {},
+  uncork() {},
+};
 const meta = []; // [group, name, bytesPerIteration]
 
 function add(groupName, name, bytes, fn) {
@@ -87,6 +102,9 @@ for (const [label, size, count] of SIZES) {
     add(groupName, 'parley', size * count, () => parley.receive(data));
     add(groupName, 'ws (JS)', size * count, () => js.write(data));
     add(groupName, 'ws + bufferutil', size * count, () => native.write(data));
+    add(groupName, 'parley + useNativeMasking(bufferutil)', size * count, () =>
+      withNative(() => parley.receive(data)),
+    );
   });
 }
 
@@ -102,6 +120,9 @@ for (const [label, size] of SIZES) {
     add(groupName, 'parley', size, () => parley.send(payload));
     add(groupName, 'ws (JS)', size, () => js.send(payload, options));
     add(groupName, 'ws + bufferutil', size, () => native.send(payload, options));
+    add(groupName, 'parley + useNativeMasking(bufferutil)', size, () =>
+      withNative(() => parley.send(payload)),
+    );
   });
 }
 
@@ -111,10 +132,10 @@ for (const [label, size] of SIZES) {
   group(groupName, () => {
     const text = 'a'.repeat(size);
     const parley = new WebSocketProtocol(sink, { role: 'server' });
-    const ws = new wsJs.Sender(fakeSocket);
+    const ws = new wsJs.Sender(convertingSocket);
     const options = { binary: false, mask: false, fin: true, compress: false };
     add(groupName, 'parley', size, () => parley.send(text));
-    add(groupName, 'ws', size, () => ws.send(text, options));
+    add(groupName, 'ws (string → bytes in the socket)', size, () => ws.send(text, options));
   });
 }
 

@@ -30,7 +30,7 @@ export {
   encodeClosePayload,
   parseClosePayload,
 } from './close-payload.js';
-export { applyMask } from './mask.js';
+export { applyMask, type NativeMasking, useNativeMasking } from './mask.js';
 export { isValidUtf8, Utf8Validator } from './utf8-validator.js';
 export {
   type EncodeFrameOptions,

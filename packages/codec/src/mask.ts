@@ -5,6 +5,24 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const WORD_THRESHOLD = 32;
 
 /**
+ * The shape of the `bufferutil` addon's masking functions. Parley never loads native code
+ * itself; an application that has `bufferutil` installed can opt in with
+ * `useNativeMasking(require('bufferutil'))` to unmask large payloads with SIMD.
+ */
+export interface NativeMasking {
+  unmask(buffer: Buffer, mask: Buffer): void;
+}
+
+/** Ranges at least this long go to the native masker when one is installed. */
+const NATIVE_THRESHOLD = 64;
+let native: NativeMasking | null = null;
+
+/** Installs (or with null removes) a native masker for large payloads; see NativeMasking. */
+export function useNativeMasking(masking: NativeMasking | null): void {
+  native = masking;
+}
+
+/**
  * XORs `data[start, end)` in place with the 4-byte key at `mask[maskOffset..maskOffset+3]`,
  * starting at key byte `phase` (the payload position modulo 4 of `data[start]`). The aligned
  * middle is processed a 32-bit word at a time. Masking and unmasking are the same operation.
@@ -19,6 +37,16 @@ export function xorMask(
 ): void {
   let i = start;
   let p = phase & 3;
+  if (native !== null && end - start >= NATIVE_THRESHOLD) {
+    // Bring the key phase to 0 (the addon always starts at key byte 0), then hand over the rest.
+    for (; p !== 0; p = (p + 1) & 3) {
+      data[i] = data[i]! ^ mask[maskOffset + p]!;
+      i++;
+    }
+    const key = Buffer.from(mask.buffer, mask.byteOffset + maskOffset, 4);
+    native.unmask(Buffer.from(data.buffer, data.byteOffset + i, end - i), key);
+    return;
+  }
   if (end - start >= WORD_THRESHOLD) {
     // Bytes until the absolute address is 4-aligned.
     const misalign = (data.byteOffset + i) & 3;

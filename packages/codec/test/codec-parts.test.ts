@@ -4,7 +4,7 @@ import { encodeClosePayload, parseClosePayload } from '../src/close-payload.js';
 import { CloseCode, isControlOpcode, isKnownOpcode, Opcode } from '../src/constants.js';
 import type { DeflateCallback, DeflateFactory } from '../src/deflate-transform.js';
 import { encodeFrame } from '../src/frame-encoder.js';
-import { applyMask } from '../src/mask.js';
+import { applyMask, type NativeMasking, useNativeMasking } from '../src/mask.js';
 import { MessageAssembler, type MessageHandler } from '../src/message-assembler.js';
 import { PROTOCOL_DEFAULTS, resolveProtocolOptions } from '../src/options.js';
 import { WebSocketProtocol } from '../src/protocol.js';
@@ -259,5 +259,35 @@ describe('WebSocketProtocol edge paths', () => {
     protocol.send('first');
     expect(sink.frames('client').map((f) => f.payload.toString())).toEqual(['first', 'second']);
     expect(encodeFrame(Opcode.Text, Buffer.from('first'))).toEqual(sink.writes[0]);
+  });
+});
+
+describe('useNativeMasking (opt-in bufferutil)', () => {
+  it('gives the same bytes as the JS path for every phase, alignment and length, and can be removed', async () => {
+    const { createRequire } = await import('node:module');
+    const bufferutil = createRequire(import.meta.url)('bufferutil') as NativeMasking;
+    const key = hex('a1 b2 c3 d4');
+    try {
+      for (const phase of [0, 1, 2, 3]) {
+        for (const length of [63, 64, 65, 1000]) {
+          const source = Buffer.from(Array.from({ length: length + 3 }, (_, i) => (i * 13) & 0xff));
+          const viaJs = Buffer.from(source).subarray(3);
+          const viaNative = Buffer.from(source).subarray(3);
+          useNativeMasking(null);
+          applyMask(viaJs, key, phase);
+          useNativeMasking(bufferutil);
+          applyMask(viaNative, key, phase);
+          expect(viaNative).toEqual(viaJs);
+        }
+      }
+      // The protocol path (unmasking in place while parsing) uses it too.
+      const sink = new RecordingSink();
+      new WebSocketProtocol(sink, { role: 'server' }).receive(
+        clientFrame(Opcode.Binary, Buffer.alloc(5000, 0x42)),
+      );
+      expect(sink.messages).toEqual([Buffer.alloc(5000, 0x42)]);
+    } finally {
+      useNativeMasking(null);
+    }
   });
 });
