@@ -137,6 +137,23 @@ describe('ordering and concurrency', () => {
     expect(events.indexOf('quiet')).toBe(1);
   });
 
+  it('never calls back synchronously, even with a free zlib slot', async () => {
+    const transform = tracker.create();
+    let inCall = true;
+    const seen: boolean[] = [];
+    const both = Promise.all([
+      new Promise<void>((resolve) =>
+        transform.compress(Buffer.from('x'), () => resolve(void seen.push(inCall))),
+      ),
+      new Promise<void>((resolve) =>
+        transform.decompress(hex('00'), false, () => resolve(void seen.push(inCall))),
+      ),
+    ]);
+    inCall = false;
+    await both;
+    expect(seen).toEqual([false, false]);
+  });
+
   it('counts pending jobs until they are called back', async () => {
     const transform = tracker.create();
     const jobs = [compress(transform, Buffer.from('a')), compress(transform, Buffer.from('b'))];
