@@ -73,15 +73,13 @@ function skipHostnameCheck(): undefined {
 const contextCache = new Map<string, tls.SecureContext>();
 const CONTEXT_CACHE_LIMIT = 64;
 
-function secureContextFor(
+function createCachedContext(
   ca: string | string[] | undefined,
   cert: string | undefined,
   key: string | undefined,
   passphrase: string | undefined,
   cacheKey: string,
 ): Result<tls.SecureContext, TransportError> {
-  const cached = contextCache.get(cacheKey);
-  if (cached !== undefined) return ok(cached);
   let context: tls.SecureContext;
   try {
     context = tls.createSecureContext({ ca, cert, key, passphrase });
@@ -112,6 +110,19 @@ export function resolveTlsClientOptions(
 
   const caOption = options.ca ?? 'system';
   resolved.rejectUnauthorized = caOption !== 'none';
+  if ((options.cert === undefined) !== (options.key === undefined)) {
+    return err(
+      transportError('TLS_CONFIG_INVALID', CONFIG_CONTEXT, 'tls.cert and tls.key must be given together'),
+    );
+  }
+  // Fast path for every connection after the first: no file reads, no certificate parsing.
+  const cacheKey = `${caOption}\0${options.cert ?? ''}\0${options.key ?? ''}\0${options.passphrase ?? ''}`;
+  const cached = contextCache.get(cacheKey);
+  if (cached !== undefined) {
+    resolved.secureContext = cached;
+    return ok(resolved);
+  }
+
   let ca: string | string[] | undefined;
   if (caOption === 'system') ca = systemCa();
   else if (caOption !== 'none') {
@@ -119,15 +130,9 @@ export function resolveTlsClientOptions(
     if (!pem.ok) return pem;
     ca = pem.value;
   }
-
   let cert: string | undefined;
   let key: string | undefined;
-  if (options.cert !== undefined || options.key !== undefined) {
-    if (options.cert === undefined || options.key === undefined) {
-      return err(
-        transportError('TLS_CONFIG_INVALID', CONFIG_CONTEXT, 'tls.cert and tls.key must be given together'),
-      );
-    }
+  if (options.cert !== undefined && options.key !== undefined) {
     const certPem = loadPem(options.cert, 'cert');
     if (!certPem.ok) return certPem;
     const keyPem = loadPem(options.key, 'key');
@@ -138,8 +143,7 @@ export function resolveTlsClientOptions(
 
   // Nothing custom: Node's default context already shares its parsed root store.
   if (ca === undefined && cert === undefined) return ok(resolved);
-  const cacheKey = `${caOption}\0${options.cert ?? ''}\0${options.key ?? ''}\0${options.passphrase ?? ''}`;
-  const context = secureContextFor(ca, cert, key, options.passphrase, cacheKey);
+  const context = createCachedContext(ca, cert, key, options.passphrase, cacheKey);
   if (!context.ok) return context;
   resolved.secureContext = context.value;
   return ok(resolved);
