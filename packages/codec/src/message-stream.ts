@@ -15,8 +15,8 @@ export interface MessageStreamOptions {
   binary?: boolean;
   /** Expected payload size, passed back in progress reports. */
   total?: number;
-  /** Called after every fragment is framed; returning `false` cancels the message. */
-  onProgress?: (progress: StreamProgress) => boolean | undefined;
+  /** Called after every fragment is framed; returning `false` cancels the message (anything else continues). */
+  onProgress?: (progress: StreamProgress) => unknown;
 }
 
 /** The protocol side of a stream (WebSocketProtocol implements it). */
@@ -136,7 +136,7 @@ export class MessageStream {
     return ok();
   }
 
-  private reportProgress(): boolean | undefined {
+  private reportProgress(): unknown {
     const progress: StreamProgress =
       this.total === undefined ? { sent: this.sentBytes } : { sent: this.sentBytes, total: this.total };
     return this.onProgress!(progress);
