@@ -45,7 +45,9 @@ describe('compression bomb', () => {
   });
 
   it('also stops early with a pooled inflater (peer without context takeover, 64 KiB output buffer)', async () => {
-    const transform = tracker.create(params({ clientNoContextTakeover: true }), 'server', { maxPayload: MiB });
+    const transform = tracker.create(params({ clientNoContextTakeover: true }), 'server', {
+      maxPayload: MiB,
+    });
     const { error } = await decompressOutcome(transform, bomb);
     expect(error?.code).toBe('MESSAGE_TOO_BIG');
     expect(transform.inflatedBytes).toBeLessThanOrEqual(MiB + 64 * 1024);
