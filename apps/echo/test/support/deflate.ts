@@ -104,12 +104,18 @@ export class MessageDeflater {
   }
 }
 
-/** Decompresses messages from a permessage-deflate sender; keeps the window across messages. */
+/**
+ * Decompresses messages from a permessage-deflate sender; keeps the window across messages.
+ * The window is the negotiated one, so a sender that uses a larger window than it agreed to
+ * produces "invalid distance too far back" here, as it would at a strict peer.
+ */
 export class MessageInflater {
   private stream: InflateRaw | null = null;
 
+  constructor(private readonly windowBits: number | undefined = 15) {}
+
   async decompress(data: Buffer): Promise<Buffer> {
-    if (!this.stream) this.stream = createInflateRaw({ windowBits: 15 });
+    if (!this.stream) this.stream = createInflateRaw({ windowBits: zlibBits(this.windowBits) });
     return flushThrough(this.stream, Buffer.concat([data, DEFLATE_TRAILER]));
   }
 

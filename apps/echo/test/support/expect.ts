@@ -72,7 +72,13 @@ export async function readMessage(peer: Peer, expected: string, ms?: number): Pr
   let last = first;
   let frames = 1;
   while (!last.fin) {
-    last = await nextFrame(peer, `continuation of ${expected}`, ms);
+    const f = await nextFrame(peer, `continuation of ${expected}`, ms);
+    if (f.opcode === OP.ping || f.opcode === OP.pong) {
+      // Legal between fragments (RFC 6455 §5.4): kept for expectPong.
+      peer.interleaved.push(f);
+      continue;
+    }
+    last = f;
     frames++;
     if (last.opcode !== OP.continuation || last.rsv1 || last.rsv2 || last.rsv3) {
       throw new CaseFailure(`continuation of ${expected}`, describeFrame(last));
@@ -101,7 +107,7 @@ export async function expectEcho(peer: Peer, opcode: number, payload: Buffer, ms
 
 export async function expectPong(peer: Peer, payload: Buffer, ms?: number): Promise<void> {
   const expected = `pong ${preview(payload)}`;
-  const f = await nextFrame(peer, expected, ms);
+  const f = peer.interleaved.shift() ?? (await nextFrame(peer, expected, ms));
   if (f.opcode !== OP.pong || !f.fin || f.rsv1 || f.rsv2 || f.rsv3 || !f.payload.equals(payload)) {
     throw new CaseFailure(expected, `${describeFrame(f)} ${preview(f.payload)}`);
   }

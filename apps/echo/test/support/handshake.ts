@@ -1,7 +1,7 @@
 // Opening handshakes written by hand (RFC 6455 §4), for both ends of the suite.
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { type DeflateParams, deflateParamsFrom, parseExtensions } from './deflate.js';
+import { type DeflateParams, deflateParamsFrom, type ExtensionParams, parseExtensions } from './deflate.js';
 import { CaseFailure } from './expect.js';
 import { DEFAULT_WAIT_MS, Peer } from './peer.js';
 
@@ -78,6 +78,48 @@ export interface ClientHandshakeOptions {
   path?: string;
   /** Sec-WebSocket-Extensions value to offer. */
   extensions?: string;
+  /** Bytes sent in the same write as the request head (frames before the 101 arrives). */
+  earlyData?: Buffer;
+}
+
+/**
+ * Why a permessage-deflate response does not fit one offer (RFC 7692 §7.1), or null if it
+ * does: known parameters only, each once, valid values, and the offer's demands honoured.
+ */
+export function deflateResponseProblem(response: ExtensionParams, offer: ExtensionParams): string | null {
+  const known = [
+    'server_no_context_takeover',
+    'client_no_context_takeover',
+    'server_max_window_bits',
+    'client_max_window_bits',
+  ];
+  for (const [name, value] of response.params) {
+    if (!known.includes(name)) return `unknown parameter ${name}`;
+    if (name.endsWith('_max_window_bits')) {
+      if (typeof value !== 'string' || !/^(8|9|1[0-5])$/.test(value)) return `${name} without a value 8..15`;
+    } else if (value !== true) return `${name} with a value`;
+  }
+  if (offer.params.has('server_no_context_takeover') && !response.params.has('server_no_context_takeover')) {
+    return 'server_no_context_takeover was requested but is missing';
+  }
+  const offeredServerBits = offer.params.get('server_max_window_bits');
+  if (typeof offeredServerBits === 'string') {
+    const answered = response.params.get('server_max_window_bits');
+    if (typeof answered !== 'string' || Number(answered) > Number(offeredServerBits)) {
+      return `server_max_window_bits=${offeredServerBits} was requested; got ${answered === undefined ? 'none' : answered}`;
+    }
+  }
+  if (response.params.has('client_max_window_bits')) {
+    const offered = offer.params.get('client_max_window_bits');
+    if (offered === undefined) return 'client_max_window_bits was not offered';
+    if (
+      typeof offered === 'string' &&
+      Number(response.params.get('client_max_window_bits')) > Number(offered)
+    ) {
+      return `client_max_window_bits larger than the offered ${offered}`;
+    }
+  }
+  return null;
 }
 
 /** Connects as a WebSocket client to the testee server; fails the case unless it answers 101. */
@@ -93,7 +135,16 @@ export async function openClientPeer(port: number, options: ClientHandshakeOptio
     'Sec-WebSocket-Version: 13',
   ];
   if (options.extensions) lines.push(`Sec-WebSocket-Extensions: ${options.extensions}`);
-  socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+  socket.write(options.earlyData ? Buffer.concat([head, options.earlyData]) : head);
+  return finishClientHandshake(socket, key, options);
+}
+
+async function finishClientHandshake(
+  socket: Socket,
+  key: string,
+  options: ClientHandshakeOptions,
+): Promise<Peer> {
   const head = await readHead(socket);
   const fail = (expected: string, got: string): never => {
     socket.destroy();
@@ -104,6 +155,18 @@ export async function openClientPeer(port: number, options: ClientHandshakeOptio
   if (head.headers.get('sec-websocket-accept') !== acceptFor(key)) {
     return fail(`Sec-WebSocket-Accept ${acceptFor(key)}`, String(head.headers.get('sec-websocket-accept')));
   }
+  if (head.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+    return fail('Upgrade: websocket', `Upgrade: ${head.headers.get('upgrade') ?? '(missing)'}`);
+  }
+  if (!/(^|,)\s*upgrade\s*(,|$)/i.test(head.headers.get('connection') ?? '')) {
+    return fail('Connection: Upgrade', `Connection: ${head.headers.get('connection') ?? '(missing)'}`);
+  }
+  if (head.headers.has('sec-websocket-protocol')) {
+    return fail(
+      'no Sec-WebSocket-Protocol (none requested)',
+      String(head.headers.get('sec-websocket-protocol')),
+    );
+  }
   let deflate: DeflateParams | null = null;
   const extHeader = head.headers.get('sec-websocket-extensions');
   if (extHeader) {
@@ -112,11 +175,15 @@ export async function openClientPeer(port: number, options: ClientHandshakeOptio
     if (accepted.length !== 1 || !pmd || !options.extensions) {
       return fail(`extensions from the offer ${JSON.stringify(options.extensions ?? '')}`, extHeader);
     }
-    deflate = deflateParamsFrom(pmd);
-    const offered = parseExtensions(options.extensions)[0];
-    if (deflate.clientMaxWindowBits !== undefined && !offered?.params.has('client_max_window_bits')) {
-      return fail('no client_max_window_bits (not offered)', extHeader);
+    const offers = parseExtensions(options.extensions).filter((e) => e.name === 'permessage-deflate');
+    const problems = offers.map((offer) => deflateResponseProblem(pmd, offer));
+    if (!problems.includes(null)) {
+      return fail(
+        `a response that fits the offer ${JSON.stringify(options.extensions)}`,
+        `${extHeader} (${problems[0]})`,
+      );
     }
+    deflate = deflateParamsFrom(pmd);
   }
   const peer = new Peer(socket, 'client', deflate, head.rest);
   socket.resume();

@@ -25,6 +25,8 @@ export class Peer {
   private ended = false;
   private readonly deflater: MessageDeflater | null;
   private inflater: MessageInflater | null;
+  /** Control frames the testee interleaved between the fragments of a data message. */
+  readonly interleaved: DecodedFrame[] = [];
   /** Every frame the testee sent, in order (for mask checks). */
   readonly received: DecodedFrame[] = [];
   /** Frames whose masking broke RFC 6455 §5.1 for the testee's role. */
@@ -47,7 +49,9 @@ export class Peer {
           ours === 'client' ? deflate.clientNoContextTakeover : deflate.serverNoContextTakeover,
         )
       : null;
-    this.inflater = deflate ? new MessageInflater() : null;
+    this.inflater = deflate
+      ? new MessageInflater(ours === 'client' ? deflate.serverMaxWindowBits : deflate.clientMaxWindowBits)
+      : null;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd(false));

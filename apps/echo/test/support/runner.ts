@@ -16,6 +16,8 @@ export interface ConformanceCase {
   title: string;
   /** Negotiate permessage-deflate with these parameters. */
   deflate?: DeflateOffer;
+  /** The literal Sec-WebSocket-Extensions offer, when one DeflateOffer cannot say it (lists). */
+  offerText?: string;
   /** Only meaningful when the testee has this role. */
   testeeRole?: 'server' | 'client';
   /** Requires failing fast on invalid UTF-8 (before the message's final fragment). */

@@ -37,12 +37,13 @@ export interface ServerUnderTest {
 /** Connects to the testee for one case, offering permessage-deflate when the case asks. */
 export async function openServerCase(sut: ServerUnderTest, c: ConformanceCase): Promise<Peer> {
   const server = c.deflate ? sut.deflate : sut.plain;
-  const extensions = c.deflate ? offerHeader(c.deflate) : undefined;
+  const extensions = c.offerText ?? (c.deflate ? offerHeader(c.deflate) : undefined);
   const peer = await openClientPeer(server.port, { path: server.path, extensions });
   peer.options = { strictFailFast: sut.strictFailFast };
   if (c.deflate && !peer.deflate) {
     peer.destroy();
     if (Object.keys(c.deflate).length === 0) throw new CaseFailure(`permessage-deflate accepted`, 'declined');
+    if (c.offerText) throw new CaseFailure(`one of the offers accepted`, 'all declined');
     throw new CaseNotApplicable(`server declined the offer "${extensions}"`);
   }
   return peer;

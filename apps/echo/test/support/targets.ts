@@ -43,6 +43,7 @@ export const wsReferenceServer: EchoServerTarget = {
   strictFailFast: false,
   knownDeviations: {
     '0.1.7': 'ws leaves the HTTP version to node:http and upgrades HTTP/1.0 requests',
+    '0.2.4': 'ws without handleProtocols selects the first offered subprotocol',
   },
   async start({ deflate }) {
     const wss = new WebSocketServer({

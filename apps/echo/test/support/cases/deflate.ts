@@ -134,6 +134,29 @@ function deflateCases(): ConformanceCase[] {
       });
     }
   }
+  sub++;
+  let m = 0;
+  const offerLists: [string, string][] = [
+    [
+      'an unacceptable offer, then a plain one',
+      'permessage-deflate; server_max_window_bits=8, permessage-deflate',
+    ],
+    ['an unknown extension first', 'x-webkit-deflate-frame, permessage-deflate; client_max_window_bits'],
+    [
+      'a browser-style list of three offers',
+      'permessage-deflate; client_no_context_takeover; client_max_window_bits, permessage-deflate; client_no_context_takeover, permessage-deflate',
+    ],
+  ];
+  for (const [title, offerText] of offerLists) {
+    cases.push({
+      id: `12.${sub}.${++m}`,
+      title: `deflate offer list (${title}): one is accepted and compressed messages are echoed`,
+      testeeRole: 'server',
+      deflate: {},
+      offerText,
+      run: PLANS[0]![1],
+    });
+  }
   const plain: DeflateOffer = {};
   let n = 0;
   const violations: [string, FrameSpec[], number[]][] = [

@@ -158,6 +158,27 @@ function limitCases(): ConformanceCase[] {
   }
   sub++;
   let n = 0;
+  for (const opcode of [OP.text, OP.binary]) {
+    const payload = payloadOf(opcode, MiB, 64);
+    cases.push({
+      id: `9.${sub}.${++n}`,
+      title: `${opcodeName(opcode)} 1 MiB in 16384 fragments of 64 bytes`,
+      async run(peer) {
+        const specs = [];
+        for (let off = 0; off < MiB; off += 64) {
+          specs.push({
+            opcode: off === 0 ? opcode : OP.continuation,
+            payload: payload.subarray(off, off + 64),
+            fin: off + 64 >= MiB,
+          });
+        }
+        peer.sendAll(specs);
+        await expectEcho(peer, opcode, payload);
+      },
+    });
+  }
+  sub++;
+  n = 0;
   for (const [count, size] of [
     [1000, 32],
     [200, 1000],

@@ -3,8 +3,9 @@
 // without the extension — or refuse the handshake with 400).
 import { randomBytes } from 'node:crypto';
 import { parseExtensions } from '../deflate.js';
-import { CaseFailure, CaseNotApplicable } from '../expect.js';
-import { acceptFor, type RawHttpResponse, rawHttpExchange } from '../handshake.js';
+import { CaseFailure, CaseNonStrict, CaseNotApplicable, closeNormally, expectEcho } from '../expect.js';
+import { acceptFor, openClientPeer, type RawHttpResponse, rawHttpExchange } from '../handshake.js';
+import { craftFrame, OP } from '../wire.js';
 import type { RunningEchoServer } from '../targets.js';
 
 export interface HandshakeCase {
@@ -159,6 +160,28 @@ export const handshakeSection: HandshakeCase[] = [
       expectStatus(res, (s) => s === 404, '404');
     },
   },
+  refusal(
+    '0.1.11',
+    'two Sec-WebSocket-Key headers get 400',
+    { headers: { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } },
+    (s) => s === 400,
+    '400',
+  ),
+  {
+    id: '0.1.12',
+    title: 'a 64 KiB request header gets 4xx (431/400), or the connection is closed',
+    async run(server) {
+      const key = randomBytes(16).toString('base64');
+      const head = requestHead(
+        server.port,
+        { path: server.path, headers: { 'X-Big': 'a'.repeat(65536) } },
+        key,
+      );
+      const res = await rawHttpExchange(server.port, head);
+      if (!res) throw new CaseNonStrict('431 or 400', 'connection closed without a response');
+      expectStatus(res, is4xx, '4xx');
+    },
+  },
   acceptance('0.2.1', 'Connection: keep-alive, Upgrade is accepted', {
     headers: { Connection: 'keep-alive, Upgrade' },
   }),
@@ -182,6 +205,30 @@ export const handshakeSection: HandshakeCase[] = [
       expectStatus(res, (s) => s === 101, '101');
       const ext = res.headers.get('sec-websocket-extensions');
       if (ext?.includes('x-unknown-ext')) throw new CaseFailure('no x-unknown-ext in the response', ext);
+    },
+  },
+  {
+    id: '0.2.4',
+    title: 'a subprotocol request is answered without Sec-WebSocket-Protocol (echo speaks none)',
+    async run(server) {
+      const [res] = await exchange(server, { headers: { 'Sec-WebSocket-Protocol': 'chat, superchat' } });
+      expectStatus(res, (s) => s === 101, '101');
+      const chosen = res.headers.get('sec-websocket-protocol');
+      if (chosen !== undefined) throw new CaseFailure('no Sec-WebSocket-Protocol', chosen);
+    },
+  },
+  {
+    id: '0.2.5',
+    title: 'a text frame sent in the same write as the request head is echoed',
+    async run(server) {
+      const early = craftFrame({ opcode: OP.text, payload: 'sent with the handshake' }, true);
+      const peer = await openClientPeer(server.port, { path: server.path, earlyData: early });
+      try {
+        await expectEcho(peer, OP.text, Buffer.from('sent with the handshake'));
+        await closeNormally(peer);
+      } finally {
+        peer.destroy();
+      }
     },
   },
   ...[

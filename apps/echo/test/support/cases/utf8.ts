@@ -58,6 +58,9 @@ export const VALID_TEXTS: [string, Buffer][] = [
   ['U+FFFF', hex('efbfbf')],
   ['U+10000', hex('f0908080')],
   ['U+10FFFF', hex('f48fbfbf')],
+  // Noncharacters are valid UTF-8 (Autobahn 6.21/6.22): rejecting them is a bug.
+  ['noncharacters U+FFFE and U+FDD0', hex('efbfbe efb790')],
+  ['noncharacters U+1FFFF and U+10FFFE', hex('f09fbfbf f48fbfbe')],
 ];
 
 const PREFIX = Buffer.from('κό');
@@ -98,6 +101,11 @@ export const INVALID_SEQUENCES: [string, string, boolean][] = [
   ['3-byte lead then ASCII', 'e241', true],
   ['4-byte lead, two continuations, then ASCII', 'f09f9841', true],
   ['lead bytes followed by spaces', 'c020e020f020', true],
+  ['maximal overlong (5 bytes)', 'f887bfbfbf', true],
+  ['maximal overlong (6 bytes)', 'fc83bfbfbfbf', true],
+  ['concatenated incomplete sequences', 'c0e080f08080f8808080fc80808080dfefbff7bfbffbbfbfbffdbfbfbfbf', true],
+  ['impossible bytes FE FE FF FF', 'fefeffff', true],
+  ['every continuation byte 80..8F', '808182838485868788898a8b8c8d8e8f', true],
   ['2-byte sequence truncated at the end', 'ce', false],
   ['3-byte sequence truncated at the end', 'e282', false],
   ['4-byte sequence truncated after 3 bytes at the end', 'f09f98', false],
