@@ -1,6 +1,6 @@
 // Public API of @parley/transport: TCP/TLS sockets with backpressure, corked writes and
 // typed error values. Nothing here knows about WebSocket frames.
-export { type ConnectOptions, connect, type UpgradeToTlsOptions, upgradeToTls } from './connect.js';
+export { type ConnectOptions, connect } from './connect.js';
 export { Connection, type ConnectionHandler, type ConnectionOptions, wrapSocket } from './connection.js';
 export {
   DEFAULT_BACKLOG,
@@ -15,6 +15,7 @@ export {
   listen,
   reusePortSupported,
 } from './listen.js';
+export { type UpgradeToTlsOptions, upgradeToTls } from './upgrade-to-tls.js';
 export {
   loadPem,
   resolveTlsClientOptions,
