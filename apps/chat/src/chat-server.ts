@@ -15,7 +15,6 @@ import type { Bus } from './bus.js';
 import { type ChatSession, ChatService, type RoomFanout } from './chat-service.js';
 import { type HealthReport, healthReport } from './health.js';
 import { MemoryBus } from './memory-bus.js';
-import { loadPageFiles } from './page-files.js';
 import { startPageServer } from './page-server.js';
 import { CHAT_SUBPROTOCOL } from './protocol.js';
 import { RedisBus } from './redis-bus.js';
@@ -86,12 +85,11 @@ export async function startChatServer(
     bus = new MemoryBus({ serverId: options.serverId });
   }
 
-  const pages = loadPageFiles(options.publicDir ?? defaultPublicDir());
   let service: ChatService<ChatConnection> | null = null;
   const page = await startPageServer({
     port: options.port ?? 8080,
     host: options.host ?? '127.0.0.1',
-    pages,
+    publicDir: options.publicDir ?? defaultPublicDir(),
     health: () => healthReport(bus, service?.connections ?? 0, startedAt, Date.now()),
     chatPath: CHAT_PATH,
   });

@@ -1,20 +1,19 @@
 /**
- * The HTTP side of the chat port: the page, `GET /health`, and the upgrade hook that turns
- * `/chat/<room>` into `/chat?room=<room>` before the facade (attached to this server) sees it.
- *
- * INTEGRATION POINT: written on node:http until `@parley/http-client`'s `createHttpServer`
- * lands; then only this file changes (its `nodeServer` is what the facade attaches to).
+ * The HTTP side of the chat port, on `@parley/http-client`: the page (static files from the
+ * build), `GET /health`, and an upgrade hook that turns `/chat/<room>` into
+ * `/chat?room=<room>` before the facade (attached to this server's `nodeServer`) routes it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createHttpServer, type HttpServerAddress, sendJson } from '@parley/http-client';
 import type { ParleyError, Result } from '@parley/facade';
 import type { HealthReport } from './health.js';
-import type { StaticFile } from './page-files.js';
 
 export interface PageServerOptions {
   port: number;
   host: string;
-  pages: ReadonlyMap<string, StaticFile>;
+  /** The built page; when the directory does not exist only /health and /chat are served. */
+  publicDir: string;
   health: () => Promise<HealthReport>;
   /** The WebSocket path; `<chatPath>/<room>` is rewritten to `<chatPath>?room=<room>`. */
   chatPath: string;
@@ -22,7 +21,7 @@ export interface PageServerOptions {
 
 export interface PageServer {
   readonly nodeServer: Server;
-  readonly address: AddressInfo;
+  readonly address: HttpServerAddress;
   stop(): Promise<void>;
 }
 
@@ -44,55 +43,27 @@ export function rewriteRoomPath(target: string, chatPath: string): string {
 }
 
 export async function startPageServer(options: PageServerOptions): Promise<Result<PageServer, ParleyError>> {
-  const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path === '/health') {
-      options.health().then(
-        (report) => {
-          response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-          response.end(JSON.stringify(report));
-        },
-        () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}'),
-      );
-      return;
-    }
-    const file = options.pages.get(path);
-    if (!file) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
-      return;
-    }
-    response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
-    response.end(request.method === 'HEAD' ? undefined : file.body);
+  const created = createHttpServer({
+    port: options.port,
+    host: options.host,
+    ...(existsSync(options.publicDir) ? { staticDir: options.publicDir } : {}),
+    routes: [
+      {
+        method: 'GET',
+        path: '/health',
+        handler: async (_req, res) => sendJson(res, 200, await options.health()),
+      },
+    ],
   });
-  server.prependListener('upgrade', (request) => {
+  if (!created.ok) return created;
+  const http = created.value;
+  http.nodeServer.prependListener('upgrade', (request) => {
     if (request.url) request.url = rewriteRoomPath(request.url, options.chatPath);
   });
-  const listening = await new Promise<Result<AddressInfo, ParleyError>>((resolve) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      resolve({
-        ok: false,
-        error: { code: error.code ?? 'LISTEN_FAILED', message: error.message, cause: error },
-      }),
-    );
-    server.listen(options.port, options.host, () =>
-      resolve({ ok: true, value: server.address() as AddressInfo }),
-    );
-  });
-  if (!listening.ok) return listening;
+  const started = await http.start();
+  if (!started.ok) return started;
   return {
     ok: true,
-    value: {
-      nodeServer: server,
-      address: listening.value,
-      stop: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    },
+    value: { nodeServer: http.nodeServer, address: started.value, stop: () => http.stop() },
   };
 }
