@@ -29,7 +29,7 @@ describe('properties', () => {
           for await (const item of queue) taken.push(item);
           expect(taken).toEqual(Array.from({ length: pushed }, (_, i) => i));
           // full and resume alternate, starting with full
-          signals.forEach((signal, i) => expect(signal).toBe(i % 2 === 0 ? 'full' : 'resume'));
+          expect(signals).toEqual(signals.map((_, i) => (i % 2 === 0 ? 'full' : 'resume')));
         },
       ),
       { numRuns: 200 },
