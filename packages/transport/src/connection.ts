@@ -49,6 +49,10 @@ function onSocketError(this: OwnedSocket, error: Error): void {
 function onSocketClose(this: OwnedSocket): void {
   this[kConnection]!.socketClosed();
 }
+/** The peer sent FIN on a half-open-capable socket (node:http's): finish our side too. */
+function onSocketEnd(this: OwnedSocket): void {
+  this[kConnection]!.end();
+}
 function onSocketTimeout(this: OwnedSocket): void {
   this[kConnection]!.socketIdle();
 }
@@ -92,6 +96,9 @@ export class Connection implements Uncorkable {
     socket.on('drain', onSocketDrain);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
+    // node:http servers allow half-open sockets, so an upgraded socket would stay open after the
+    // peer's FIN and `end` would never fire. A WebSocket has no use for half-open: close too.
+    if (socket.allowHalfOpen) socket.on('end', onSocketEnd);
     if (socket.destroyed) this.closed = true;
   }
 
@@ -238,6 +245,7 @@ export class Connection implements Uncorkable {
     socket.removeListener('error', onSocketError);
     socket.removeListener('close', onSocketClose);
     socket.removeListener('timeout', onSocketTimeout);
+    socket.removeListener('end', onSocketEnd);
     socket.setTimeout(0);
     socket[kConnection] = undefined;
     this.closed = true;

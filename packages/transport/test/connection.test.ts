@@ -264,6 +264,30 @@ describe('Connection over loopback TCP', () => {
     expect(listener.connections).toBe(0);
   });
 
+  it('ends a wrapped node:http socket (half-open capable) when the peer sends FIN', async () => {
+    const httpServer = http.createServer();
+    resources.onCleanup(() => new Promise<void>((resolve) => httpServer.close(() => resolve())));
+    const serverEnded = deferred<TransportError | undefined>();
+    httpServer.on('upgrade', (_req, socket: net.Socket) => {
+      expect(socket.allowHalfOpen).toBe(true);
+      const conn = resources.connection(wrapSocket(socket));
+      conn.setHandler({ data() {}, end: serverEnded.resolve });
+      conn.write(
+        Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const port = (httpServer.address() as net.AddressInfo).port;
+    const client = resources.connection(expectOk(await connect({ host: '127.0.0.1', port })));
+    const clientSide = new Collector();
+    client.setHandler(clientSide);
+    client.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n'));
+    await clientSide.received(12);
+    client.end();
+    expect(await serverEnded.promise).toBeUndefined();
+    expect(await clientSide.endPromise).toBeUndefined();
+  });
+
   it('wraps a socket handed over by node:http upgrade', async () => {
     const httpServer = http.createServer();
     resources.onCleanup(() => new Promise<void>((resolve) => httpServer.close(() => resolve())));
