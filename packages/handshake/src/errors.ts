@@ -58,7 +58,7 @@ export interface HandshakeError extends ParleyError<HandshakeErrorCode> {
   readonly status?: number;
   /** `UNEXPECTED_STATUS` only: the response headers (redirect `location`, `www-authenticate`, ...). */
   readonly headers?: HeaderMap;
-  /** `UNEXPECTED_STATUS` only: the body bytes received so far, at most `maxErrorBodyBytes`. */
+  /** `UNEXPECTED_STATUS` only: the body bytes received so far, at most `MAX_ERROR_BODY_BYTES`. */
   readonly body?: Buffer;
 }
 

@@ -8,7 +8,7 @@ import type { HeadLimits } from './limits.js';
 /**
  * The line-level machinery shared by the request and response head parsers: find the end
  * of the head within the byte budget, reject over-limit or malformed partial heads early,
- * and parse header field lines. Everything is a forward scan over bytes; each byte is
+ * and parse header field lines. Everything is a forward scan over the head; each byte is
  * looked at a constant number of times per call.
  */
 
