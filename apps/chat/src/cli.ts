@@ -61,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Everything is closed and flushed by now; don't let a stray handle keep the process up.
+    setTimeout(() => process.exit(code), 2_000).unref();
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
