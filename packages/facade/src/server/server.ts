@@ -5,7 +5,7 @@ import { type Connection, wrapSocket } from '@parley/transport';
 import type { PlainHttpHandler, ResolvedServerConfig } from '../config/server-config.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { HeartbeatWheel } from '../core/heartbeat-wheel.js';
-import { PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
+import { type BackpressureOptions, PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails } from '../core/types.js';
 import { type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
 import type { SessionHandler } from './handler.js';
@@ -80,6 +80,8 @@ export class Server<D = unknown>
   private nextId = 0;
   private readonly idPrefix: string;
   private readonly whenEmpty: Array<() => void> = [];
+  /** Shared by every session (read-only), so idle sessions do not each carry a copy. */
+  private readonly backpressure: BackpressureOptions;
 
   constructor(config: ResolvedServerConfig, handler: SessionHandler<D> = {}) {
     super();
@@ -89,6 +91,12 @@ export class Server<D = unknown>
     this.rateLimitPolicy = config.rate_limit === false ? 'close' : config.rate_limit.policy;
     this.wheel = config.ping_interval > 0 ? new HeartbeatWheel(config.ping_interval) : null;
     this.idPrefix = `${config.server_id}-`;
+    this.backpressure = Object.freeze({
+      maxBuffered: config.backpressure.max_buffered,
+      policy: config.backpressure.policy,
+      closeCode: config.backpressure.close_code,
+      pauseReading: config.backpressure.pause_reading,
+    });
   }
 
   /** Serves `handler` on another path too (`validate`/`open`/`message`/`close` per path). */
@@ -212,12 +220,7 @@ export class Server<D = unknown>
         ...(deflate === false ? {} : { deflateMemLevel: deflate.mem_level }),
         autoPong: true,
       },
-      backpressure: {
-        maxBuffered: config.backpressure.max_buffered,
-        policy: config.backpressure.policy,
-        closeCode: config.backpressure.close_code,
-        pauseReading: config.backpressure.pause_reading,
-      },
+      backpressure: this.backpressure,
       heartbeat: this.wheel,
       closeTimeout: config.close_timeout,
     });
