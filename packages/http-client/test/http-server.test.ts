@@ -249,6 +249,21 @@ describe('createHttpServer lifecycle', () => {
     expect((await get(`${origin}/app.js`)).status).toBe(200);
   });
 
+  it('stop() also closes upgraded sockets node:http no longer tracks', async () => {
+    const { server, origin } = await servers.start({});
+    server.nodeServer.on('upgrade', (_req, socket: net.Socket) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n');
+    });
+    const { port } = new URL(origin);
+    const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+    socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n');
+    await once(socket, 'data');
+    const closed = once(socket, 'close');
+    await server.stop();
+    await closed;
+    expect(server.nodeServer.listening).toBe(false);
+  });
+
   it('serves HTTPS with tls options', async () => {
     const { origin } = await servers.start({
       staticDir: site,

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { err, ok, type ParleyError, type Result } from '@parley/codec';
 import {
   formatTarget,
@@ -44,6 +44,13 @@ export interface HttpServerAddress {
 
 const defaultNotFound: Handler = (_req, res) => sendText(res, 404, 'Not Found\n');
 
+const kOpenSockets = Symbol('parley.openSockets');
+type TrackedSocket = Socket & { [kOpenSockets]?: Set<Socket> };
+
+function forgetSocket(this: TrackedSocket): void {
+  this[kOpenSockets]?.delete(this);
+}
+
 /** A small HTTP(S) server: a route table, static files, 404/405/500 handling. */
 export class HttpServer {
   /** The node:http(s) server, e.g. to attach WebSocket upgrades on the same port. */
@@ -51,6 +58,8 @@ export class HttpServer {
   private readonly router: Router;
   private readonly staticFiles: StaticFiles | null;
   private readonly notFound: Handler;
+  /** Every accepted socket, upgraded ones included (node:http stops tracking those). */
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     private readonly options: HttpServerOptions,
@@ -64,6 +73,13 @@ export class HttpServer {
       this.handle(req, res).catch((error: unknown) => this.fail(error, req, res));
     };
     this.nodeServer = tls === null ? http.createServer(listener) : https.createServer(tls, listener);
+    const sockets = this.sockets;
+    // 'connection' is the raw TCP socket for HTTPS too: destroying it also ends TLS handshakes.
+    this.nodeServer.on('connection', (socket: TrackedSocket) => {
+      sockets.add(socket);
+      socket[kOpenSockets] = sockets;
+      socket.once('close', forgetSocket);
+    });
   }
 
   /** Starts listening. `EADDRINUSE` and friends are error values naming the address. */
@@ -81,7 +97,11 @@ export class HttpServer {
     });
   }
 
-  /** Stops accepting, closes every open HTTP connection and resolves when the server is closed. */
+  /**
+   * Stops accepting and closes every connection — idle keep-alive, in-flight and upgraded
+   * (WebSocket) ones: close WebSocket sessions gracefully before calling this. Resolves when
+   * the server is closed.
+   */
   stop(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.nodeServer.listening) {
@@ -90,6 +110,7 @@ export class HttpServer {
       }
       this.nodeServer.close(() => resolve());
       this.nodeServer.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 
