@@ -392,7 +392,13 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     const entry = new OutboundEntry(true);
     this.queue.push(entry);
     this.compressing.push({ entry, binary });
-    this.getDeflate().compress(payload, this.onCompressed);
+    try {
+      this.getDeflate().compress(payload, this.onCompressed);
+    } catch (cause) {
+      // zlib refused the negotiated parameters: a bug upstream, reported as a failed connection.
+      this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'could not start compression', cause);
+      return err(parleyError('NOT_OPEN', 'the connection failed: could not start compression'));
+    }
     return ok({ payloadSize: payload.length, wireSize: 0, compressed: true, pending: true });
   }
 

@@ -198,6 +198,18 @@ describe('WebSocketProtocol edge paths', () => {
     expect(sink.closedInfo).toMatchObject({ code: 1011, error: { code: 'INTERNAL_ERROR' } });
   });
 
+  it('fails the connection (not the caller) when the deflate transform cannot be created', () => {
+    const sink = new RecordingSink();
+    const protocol = new WebSocketProtocol(sink, {
+      role: 'server',
+      deflate: { ...PARAMS, serverMaxWindowBits: 99 },
+      deflateThreshold: 0,
+    });
+    const result = protocol.send('x');
+    expect(!result.ok && result.error.code).toBe('NOT_OPEN');
+    expect(sink.closedInfo).toMatchObject({ code: 1011, error: { code: 'INTERNAL_ERROR' } });
+  });
+
   it('turns an exception in a sink called after inflation into a 1011 failure', async () => {
     const sink = new RecordingSink();
     sink.message = () => {
