@@ -67,6 +67,25 @@ describe('graceful stop', () => {
     expect(server.running).toBe(false);
   });
 
+  it('with permessage-deflate, messages still waiting on zlib are sent before the close frame', async () => {
+    const { server, url } = await startServer({ per_message_deflate: { threshold: 0 } });
+    const client = await openClient(url, undefined, { perMessageDeflate: true });
+    const received: string[] = [];
+    client.on('message', (data: Buffer) => received.push(data.toString()));
+    const closed = closedWith(client);
+    const [session] = [...server.sessions.values()];
+    let pending = 0;
+    for (let i = 0; i < 300; i++) {
+      const sent = session!.send(`compressed ${i} ${'y'.repeat(2000)}`);
+      if (sent.ok && sent.value.pending) pending++;
+    }
+    expect(pending).toBeGreaterThan(0); // zlib is asynchronous: stop() really races it
+    await server.stop();
+    expect((await closed).code).toBe(1001);
+    expect(received.length).toBe(300);
+    expect(received[299]!.startsWith('compressed 299 ')).toBe(true);
+  });
+
   it('stops accepting, and terminates sessions that do not answer the close in time', async () => {
     const { server, port, url } = await startServer();
     const { socket } = await rawUpgrade(port); // never answers the close frame
