@@ -1,5 +1,4 @@
 import type { MessageData, SendErrorCode } from '@parley/codec';
-import { sharedHeartbeatWheel } from '../core/heartbeat-wheel.js';
 import { ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails, ConnectionOwner, SendResult } from '../core/types.js';
 import { err, ok, type ParleyError, type Result } from '../result.js';
@@ -7,6 +6,7 @@ import { isRetryableStatus, reconnectDelay } from './backoff.js';
 import { type AttemptFailure, type ClientError, toClientError } from './client-error.js';
 import type { ClientCloseInfo, ClientEventMap, ClientState, OpenInfo } from './client-events.js';
 import type { ClientConfig } from './config.js';
+import { clientConnectionOptions } from './connection-options.js';
 import type { Environment } from './proxy-env.js';
 import { BoundedSendQueue } from './send-queue.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -275,27 +275,11 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
   }
 
   #opened(upgraded: Upgraded, attempt: number): void {
-    const config = this.config;
-    const deflate = config.per_message_deflate;
-    const core = new ProtocolConnection(upgraded.connection, this, {
-      protocol: {
-        role: 'client',
-        maxPayload: config.max_payload,
-        maxFragments: config.max_fragments,
-        fragmentSize: config.fragment_size,
-        deflate: upgraded.deflate,
-        autoPong: true,
-        ...(typeof deflate === 'object' ? { deflateThreshold: deflate.threshold } : {}),
-      },
-      backpressure: {
-        maxBuffered: config.backpressure.max_buffered,
-        policy: config.backpressure.policy,
-        closeCode: config.backpressure.close_code,
-        pauseReading: config.backpressure.pause_reading,
-      },
-      heartbeat: config.ping_interval > 0 ? sharedHeartbeatWheel(config.ping_interval) : null,
-      closeTimeout: config.close_timeout,
-    });
+    const core = new ProtocolConnection(
+      upgraded.connection,
+      this,
+      clientConnectionOptions(this.config, upgraded),
+    );
     if (this.#everOpened && attempt > 0) this.#reconnects++;
     this.#everOpened = true;
     const info: OpenInfo = {

@@ -32,6 +32,7 @@ export async function openTunnel(
     tls: false,
     signal,
     noDelay: true,
+    highWaterMark: options.highWaterMark,
   });
   if (!connected.ok) {
     if (signal.aborted) return err(timeoutFailure(proxyWhere));
@@ -73,6 +74,7 @@ export async function openTunnel(
     host: socketHost(url),
     port: effectivePort(url),
     signal,
+    highWaterMark: options.highWaterMark,
   });
   if (!secured.ok) {
     if (signal.aborted) return err(timeoutFailure(url.host));

@@ -12,6 +12,8 @@ export interface DialOptions {
   readonly tls: ClientTlsConfig;
   readonly proxy: URL | null;
   readonly signal: AbortSignal;
+  /** Write-buffer high-water mark of the connection (backpressure.high_water_mark). */
+  readonly highWaterMark: number;
 }
 
 /** The hostname of a URL as a socket wants it (IPv6 without brackets). */
@@ -51,6 +53,7 @@ export async function dial(options: DialOptions): Promise<Result<Connection, Att
     tls: isSecure(url) ? transportTlsOptions(options.tls, url) : false,
     signal,
     noDelay: true,
+    highWaterMark: options.highWaterMark,
   });
   if (!connected.ok) {
     if (signal.aborted) {

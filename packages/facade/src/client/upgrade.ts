@@ -77,7 +77,13 @@ export async function performUpgrade(
         attemptFailure('HANDSHAKE_FAILED', `handshake: cannot build the request: ${request.error.message}`),
       );
     }
-    const dialed = await dial({ url, tls: config.tls, proxy, signal });
+    const dialed = await dial({
+      url,
+      tls: config.tls,
+      proxy,
+      signal,
+      highWaterMark: config.backpressure.high_water_mark,
+    });
     if (!dialed.ok) return err({ ...dialed.error, url: url.href });
     const connection = dialed.value;
     const reader = new ResponseReader(connection, url.host);
