@@ -37,6 +37,7 @@ export { createServer } from './server/create-server.js';
 export type { FanOutOptions, FanOutReport } from './server/fan-out.js';
 export {
   type AcceptDecision,
+  type HeaderMap,
   type RejectDecision,
   type SessionHandler,
   type TypedHandler,
@@ -44,7 +45,14 @@ export {
   type ValidateResult,
   withSchema,
 } from './server/handler.js';
-export { Server, type ServerEvent, type ServerEvents, type StopOptions } from './server/server.js';
+export {
+  Server,
+  type ServerError,
+  type ServerErrorCode,
+  type ServerEvent,
+  type ServerEvents,
+  type StopOptions,
+} from './server/server.js';
 export type { ServerAddress } from './server/server-listener.js';
 export { Session, type SessionMessage, type SessionReadyState } from './server/session.js';
 export type { TypedMessageIssue, TypedMessageOutcome } from './server/typed-messages.js';
