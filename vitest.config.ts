@@ -12,6 +12,7 @@ const members = [
   ['@parley/facade', 'packages/facade'],
   ['@parley/echo', 'apps/echo'],
   ['@parley/chat', 'apps/chat'],
+  ['@parley/cli', 'apps/cli'],
 ] as const;
 
 const conditions = ['@parley/source', 'node', 'import', 'module', 'default'];

@@ -1,0 +1,2 @@
+// Public API of @parley/cli (the 'parley' command).
+export const PACKAGE_NAME = '@parley/cli';
