@@ -209,4 +209,36 @@ describe('createClient against a ws server', () => {
     expect(client.readyState).toBe('closed');
     expect(calls).toEqual(['open true open', 'close 1000']);
   });
+
+  it('start() while connecting shares the outcome; while open it resolves at once', async () => {
+    const server = await startWsEchoServer(resources);
+    const client = makeClient({ url: server.url });
+    const first = client.start();
+    const second = client.start();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.ok && b.ok).toBe(true);
+    const third = await client.start();
+    expect(third.ok && a.ok && third.value).toEqual(a.ok && a.value);
+    expect(server.wss.clients.size).toBe(1);
+  });
+
+  it('heartbeat: pings an idle live server every interval and stays open', async () => {
+    const server = await startWsEchoServer(resources);
+    const pings = new Promise<number>((resolve) => {
+      server.wss.on('connection', (socket) => {
+        let count = 0;
+        socket.on('ping', () => {
+          count++;
+          if (count === 3) resolve(count);
+        });
+      });
+    });
+    const client = makeClient({ url: server.url, ping_interval: 20 });
+    const pongs: Buffer[] = [];
+    client.on('pong', (payload) => pongs.push(payload));
+    await client.start();
+    expect(await pings).toBe(3);
+    expect(client.readyState).toBe('open');
+    expect(pongs.length).toBeGreaterThanOrEqual(2);
+  });
 });
