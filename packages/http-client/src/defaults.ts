@@ -5,6 +5,9 @@
 /** 30 s for the whole exchange (connect, headers, body, every redirect hop). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/** 10 s per TCP connect + TLS handshake: the same budget as @parley/transport's connect. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** 5 redirects: real chains are 1-2 hops; more is usually a loop. */
 export const DEFAULT_MAX_REDIRECTS = 5;
 

@@ -1,6 +1,7 @@
 // Public API of @parley/http-client: a small HTTP/1.1 client (undici) and server (node:http)
 // for what sits beside WebSocket endpoints: pages, health checks, REST calls.
 export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_INDEX_FILE,
   DEFAULT_MAX_BODY_SIZE,
   DEFAULT_MAX_REDIRECTS,

@@ -1,9 +1,15 @@
 import { err, ok, type Result } from '@parley/codec';
 import { resolveTlsClientOptions, type TlsClientOptions } from '@parley/transport';
 import { Agent, request as undiciRequest } from 'undici';
-import { DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_REDIRECTS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_SIZE,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './defaults.js';
 import { type HttpError, httpError, toHttpError } from './http-error.js';
 import { type Hop, nextHop } from './redirects.js';
+import { ACCEPTED_ENCODINGS, discard, readBody } from './response-body.js';
 
 export interface RequestOptions {
   url: string;
@@ -13,6 +19,13 @@ export interface RequestOptions {
   body?: string | Buffer;
   /** Milliseconds for the whole exchange, redirects included. Default 30 000; 0 disables. */
   timeout?: number;
+  /** Milliseconds for each TCP connect + TLS handshake. Default 10 000. */
+  connectTimeout?: number;
+  /**
+   * Default true: ask for `gzip, deflate, br` (unless `accept-encoding` is set) and decode such
+   * bodies; `maxBodySize` then limits the decoded size. Headers are returned as received.
+   */
+  decompress?: boolean;
   /** Default true. When false, a 3xx comes back as the response. */
   followRedirects?: boolean;
   /** Default 5. One more redirect is a `TOO_MANY_REDIRECTS` error value. */
@@ -56,32 +69,6 @@ function connectOptions(tls: TlsClientOptions | undefined, host: string): Result
   return ok(tls.servername === undefined ? rest : { ...rest, servername });
 }
 
-/** Drops a body we will not read; undici reports the destroy as an error nobody needs. */
-function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): void }): void {
-  body.on('error', ignore);
-  body.destroy();
-}
-
-function ignore(): void {}
-
-/** Reads at most `limit` bytes of `body`; resolves to null when it is longer. */
-async function readBounded(
-  body: AsyncIterable<Buffer> & Parameters<typeof discard>[0],
-  limit: number,
-): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      discard(body);
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-}
-
 function flattenHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
@@ -115,7 +102,8 @@ export async function request(options: RequestOptions): Promise<Result<HttpRespo
   if (options.signal?.aborted) onCallerAbort();
   else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-  const agent = new Agent({ connect: connect.value });
+  const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const agent = new Agent({ connect: { ...connect.value, timeout: connectTimeout } });
   try {
     return await exchange(options, first.value, agent, controller.signal);
   } catch (cause) {
@@ -140,10 +128,14 @@ async function exchange(
 ): Promise<Result<HttpResponse, HttpError>> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+  const decompress = options.decompress ?? true;
+  const requestHeaders: Record<string, string> = { ...options.headers };
+  const asked = Object.keys(requestHeaders).some((name) => name.toLowerCase() === 'accept-encoding');
+  if (decompress && !asked) requestHeaders['accept-encoding'] = ACCEPTED_ENCODINGS;
   let hop: Hop = {
     url: firstUrl,
     method: (options.method ?? 'GET').toUpperCase(),
-    headers: { ...options.headers },
+    headers: requestHeaders,
     body: options.body,
   };
   for (let redirects = 0; ; redirects++) {
@@ -173,9 +165,18 @@ async function exchange(
       discard(response.body);
       return err(tooLarge(hop.url, maxBodySize));
     }
-    const body = await readBounded(response.body, maxBodySize);
-    if (body === null) return err(tooLarge(hop.url, maxBodySize));
-    return ok({ status: response.statusCode, headers, body, url: hop.url.href, redirects });
+    const encoding = headers['content-encoding'];
+    const read = await readBody(
+      response.body,
+      typeof encoding === 'string' ? encoding : undefined,
+      decompress,
+      maxBodySize,
+    );
+    if (read.kind === 'too-large') return err(tooLarge(hop.url, maxBodySize));
+    if (read.kind === 'bad-encoding') {
+      return err(httpError('BAD_RESPONSE', `${hop.url.href}: body is not valid ${encoding}`, read.cause));
+    }
+    return ok({ status: response.statusCode, headers, body: read.body, url: hop.url.href, redirects });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as net from 'node:net';
+import * as zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Route, sendJson } from '../src/index.js';
 import { createTestCertificates, type TestCertificates } from './support/certificates.js';
@@ -28,7 +29,35 @@ function redirect(res: ServerResponse, status: number, location: string): void {
 /** Requests parked by /hang, plus a way to wait for the next one. */
 const hanging: { waiters: (() => void)[] } = { waiters: [] };
 
+function encoded(res: ServerResponse, encoding: string, body: Buffer, accepted: string | undefined): void {
+  res.writeHead(200, { 'content-encoding': encoding, 'x-accept': accepted ?? '' });
+  res.end(body);
+}
+
 const routes: Route[] = [
+  {
+    method: 'GET',
+    path: '/gzip',
+    handler: (req, res) => encoded(res, 'gzip', zlib.gzipSync('hello gzip'), req.headers['accept-encoding']),
+  },
+  {
+    method: 'GET',
+    path: '/br',
+    handler: (req, res) =>
+      encoded(res, 'br', zlib.brotliCompressSync('hello br'), req.headers['accept-encoding']),
+  },
+  {
+    method: 'GET',
+    path: '/bomb',
+    handler: (req, res) =>
+      encoded(res, 'gzip', zlib.gzipSync(Buffer.alloc(4 * 1024 * 1024)), req.headers['accept-encoding']),
+  },
+  {
+    method: 'GET',
+    path: '/not-gzip',
+    handler: (req, res) =>
+      encoded(res, 'gzip', Buffer.from('plain text, not gzip'), req.headers['accept-encoding']),
+  },
   { method: 'GET', path: '/hello', handler: (_req, res) => res.end('hello') },
   {
     method: '*',
@@ -258,5 +287,60 @@ describe('request over TLS', () => {
     });
     const result = await request({ url: `${origin}/down`, tls: { ca: certificates.caPath } });
     expect(result.ok ? 'ok' : result.error.code).toBe('INSECURE_REDIRECT');
+  });
+});
+
+describe('request decompression', () => {
+  it('asks for gzip/deflate/br and decodes gzip and br bodies', async () => {
+    const { origin } = await servers.start({ routes });
+    const gzip = await request({ url: `${origin}/gzip` });
+    if (!gzip.ok) throw new Error(gzip.error.message);
+    expect(gzip.value.body.toString()).toBe('hello gzip');
+    expect(gzip.value.headers['x-accept']).toBe('gzip, deflate, br');
+    expect(gzip.value.headers['content-encoding']).toBe('gzip');
+    const br = await request({ url: `${origin}/br` });
+    expect(br.ok && br.value.body.toString()).toBe('hello br');
+  });
+
+  it('decompress: false sends no accept-encoding and returns the bytes as sent', async () => {
+    const { origin } = await servers.start({ routes });
+    const raw = await request({ url: `${origin}/gzip`, decompress: false });
+    if (!raw.ok) throw new Error(raw.error.message);
+    expect(raw.value.headers['x-accept']).toBe('');
+    expect(zlib.gunzipSync(raw.value.body).toString()).toBe('hello gzip');
+  });
+
+  it('limits the decoded size: a small compressed body cannot expand past maxBodySize', async () => {
+    const { origin } = await servers.start({ routes });
+    const bomb = await request({ url: `${origin}/bomb`, maxBodySize: 64 * 1024 });
+    expect(bomb.ok ? 'ok' : bomb.error.code).toBe('BODY_TOO_LARGE');
+  });
+
+  it('BAD_RESPONSE when the body is not in the encoding it claims', async () => {
+    const { origin } = await servers.start({ routes });
+    const bad = await request({ url: `${origin}/not-gzip` });
+    expect(bad.ok ? 'ok' : bad.error.code).toBe('BAD_RESPONSE');
+  });
+});
+
+describe('request connect timeout', () => {
+  it('ETIMEDOUT when TCP connects but the TLS handshake never completes within connectTimeout', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const result = await request({ url: `https://127.0.0.1:${port}/`, connectTimeout: 100, timeout: 0 });
+      expect(result.ok ? 'ok' : result.error.code).toBe('ETIMEDOUT');
+      expect(result.ok ? undefined : (result.error.cause as { code?: string }).code).toBe(
+        'UND_ERR_CONNECT_TIMEOUT',
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
