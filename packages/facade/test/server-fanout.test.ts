@@ -175,3 +175,42 @@ describe('slow receivers', () => {
     expect(Math.max(...pausedAt)).toBeLessThan(2 * 1024 * 1024);
   });
 });
+
+describe('broadcast with permessage-deflate', () => {
+  it('compresses once for receivers without server context takeover; others get the plain frame', async () => {
+    const { server, url } = await startServer({
+      per_message_deflate: { server_no_context_takeover: true, threshold: 100 },
+    });
+    const deflating = await openClient(url, undefined, { perMessageDeflate: true });
+    const plain = await openClient(url, undefined, { perMessageDeflate: false });
+    expect(deflating.extensions).toBe('permessage-deflate');
+    const extensions = [...server.sessions.values()].map((session) => session.extensions);
+    expect(extensions.filter((value) => value.includes('server_no_context_takeover'))).toHaveLength(1);
+    const text = 'the same news for everyone '.repeat(200);
+    const gotDeflating = nextMessage(deflating);
+    const gotPlain = nextMessage(plain);
+    const report = server.broadcast(text);
+    expect(report).toMatchObject({ receivers: 2, compressed: 1, dropped: 0 });
+    expect((await gotDeflating).data.toString()).toBe(text);
+    expect((await gotPlain).data.toString()).toBe(text);
+    // a per-session compressed send after the shared one still decodes (contexts stay in step)
+    const next = nextMessage(deflating);
+    for (const session of server.sessions.values()) session.send(`${text} again`);
+    expect((await next).data.toString()).toBe(`${text} again`);
+  });
+
+  it('does not share compressed frames with receivers that keep the server context', async () => {
+    const { server, url } = await startServer({ per_message_deflate: { threshold: 100 } });
+    const client = await openClient(url, undefined, { perMessageDeflate: true });
+    const text = 'context takeover on '.repeat(200);
+    const first = nextMessage(client);
+    for (const session of server.sessions.values()) session.send(text); // primes the session's window
+    await first;
+    const got = nextMessage(client);
+    expect(server.broadcast(text).compressed).toBe(0);
+    expect((await got).data.toString()).toBe(text);
+    const after = nextMessage(client);
+    for (const session of server.sessions.values()) session.send(text);
+    expect((await after).data.toString()).toBe(text);
+  });
+});

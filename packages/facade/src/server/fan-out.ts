@@ -1,4 +1,5 @@
 import { type MessageData, prepareMessage } from '@parley/codec';
+import { canShareCompressed, MAX_SHARED_COMPRESSION, SharedCompression } from './compressed-broadcast.js';
 import type { Session } from './session.js';
 
 /** What a broadcast or publish did, counted per outcome. */
@@ -9,8 +10,16 @@ export interface FanOutReport {
   readonly queued: number;
   /** Skipped by a session's backpressure policy (`drop` or `close`). */
   readonly dropped: number;
-  /** Bytes of one frame on the wire (the same bytes go to every receiver). */
+  /** Bytes of one uncompressed frame on the wire (the same bytes go to every receiver). */
   readonly wireSize: number;
+  /** Receivers that got the shared compressed frame (permessage-deflate without context takeover). */
+  readonly compressed: number;
+}
+
+/** Shared compression settings: the server's deflate threshold and memLevel, or null when off. */
+export interface FanOutCompression {
+  readonly threshold: number;
+  readonly memLevel: number;
 }
 
 export interface FanOutOptions<D> {
@@ -30,7 +39,9 @@ function exclusionOf<D>(except: FanOutOptions<D>['except']): ((s: Session<D>) =>
 }
 
 /**
- * Encodes `data` once (`prepareMessage`) and writes the same frame bytes to every receiver.
+ * Encodes `data` once (`prepareMessage`) and writes the same frame bytes to every receiver;
+ * receivers whose permessage-deflate session has no server context takeover share one
+ * compressed frame instead.
  * Each receiver's own backpressure policy decides per receiver, so a slow one cannot stall
  * the others.
  */
@@ -38,20 +49,28 @@ export function fanOut<D>(
   receivers: Iterable<Session<D>>,
   data: MessageData,
   options: FanOutOptions<D> = {},
+  compression: FanOutCompression | null = null,
 ): FanOutReport {
   const binary = options.binary ?? typeof data !== 'string';
   const prepared = prepareMessage(data, { binary });
-  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  const size = prepared.payloadSize;
+  const shared =
+    compression !== null && size >= compression.threshold && size <= MAX_SHARED_COMPRESSION
+      ? new SharedCompression(prepared.payload, binary, compression.memLevel)
+      : null;
   const excluded = exclusionOf(options.except);
   let count = 0;
   let sent = 0;
   let queued = 0;
   let dropped = 0;
-  let wireSize = 0;
+  let compressedCount = 0;
   for (const session of receivers) {
     if (session.core.readyState !== 1 || excluded?.(session)) continue;
     count++;
-    const result = session.core.sendPrepared(prepared, size);
+    const deflate = session.deflateParams;
+    const compressed = shared !== null && canShareCompressed(deflate) ? shared.forReceiver(deflate) : null;
+    if (compressed !== null) compressedCount++;
+    const result = session.core.sendPrepared(compressed ?? prepared, size);
     if (!result.ok) {
       dropped++;
       continue;
@@ -60,7 +79,13 @@ export function fanOut<D>(
     if (outcome === 'sent') sent++;
     else if (outcome === 'queued') queued++;
     else dropped++;
-    if (result.value.wireSize > 0) wireSize = result.value.wireSize;
   }
-  return { receivers: count, sent, queued, dropped, wireSize };
+  return {
+    receivers: count,
+    sent,
+    queued,
+    dropped,
+    wireSize: prepared.wireSize,
+    compressed: compressedCount,
+  };
 }

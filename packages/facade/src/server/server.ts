@@ -7,7 +7,7 @@ import { BoundedQueue } from '../core/bounded-queue.js';
 import { HeartbeatWheel } from '../core/heartbeat-wheel.js';
 import { type BackpressureOptions, PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails } from '../core/types.js';
-import { type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
+import { type FanOutCompression, type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
 import type { SessionHandler } from './handler.js';
 import type { UpgradeHead, UpgradeOutcome } from './negotiate-upgrade.js';
 import { PendingUpgrade, type UpgradeHost } from './pending-upgrade.js';
@@ -80,6 +80,8 @@ export class Server<D = unknown>
   private nextId = 0;
   private readonly idPrefix: string;
   private readonly whenEmpty: Array<() => void> = [];
+  /** Shared compression of broadcasts, when permessage-deflate is on. */
+  private readonly compression: FanOutCompression | null;
   /** Shared by every session (read-only), so idle sessions do not each carry a copy. */
   private readonly backpressure: BackpressureOptions;
 
@@ -91,6 +93,9 @@ export class Server<D = unknown>
     this.rateLimitPolicy = config.rate_limit === false ? 'close' : config.rate_limit.policy;
     this.wheel = config.ping_interval > 0 ? new HeartbeatWheel(config.ping_interval) : null;
     this.idPrefix = `${config.server_id}-`;
+    const deflate = config.per_message_deflate;
+    this.compression =
+      deflate === false ? null : { threshold: deflate.threshold, memLevel: deflate.mem_level };
     this.backpressure = Object.freeze({
       maxBuffered: config.backpressure.max_buffered,
       policy: config.backpressure.policy,
@@ -204,6 +209,7 @@ export class Server<D = unknown>
         headers: head.headers,
         protocol: outcome.protocol,
         extensions: outcome.extensions,
+        deflate: outcome.deflate,
       },
       outcome.data as D,
       limiter,
@@ -236,12 +242,12 @@ export class Server<D = unknown>
 
   /** Sends one message to every open session; the frame is encoded once. */
   broadcast(data: MessageData, options?: FanOutOptions<D>): FanOutReport {
-    return fanOut(this.sessions.values(), data, options);
+    return fanOut(this.sessions.values(), data, options, this.compression);
   }
 
   /** Sends one message to every session subscribed to `topic`. */
   publish(topic: string, data: MessageData, options?: FanOutOptions<D>): FanOutReport {
-    return fanOut(this.topicRegistry.members(topic), data, options);
+    return fanOut(this.topicRegistry.members(topic), data, options, this.compression);
   }
 
   subscribe(session: Session<D>, topic: string): boolean {

@@ -1,4 +1,4 @@
-import type { MessageData, ParleyError, Result } from '@parley/codec';
+import type { MessageData, ParleyError, PerMessageDeflateParams, Result } from '@parley/codec';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { PauseReason, type ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails, ConnectionOwner, SendError, SendResult } from '../core/types.js';
@@ -34,6 +34,7 @@ export interface SessionRequest {
   readonly headers: HeaderMap;
   readonly protocol: string | null;
   readonly extensions: string;
+  readonly deflate: PerMessageDeflateParams | null;
 }
 
 /** WHATWG numbering: 1 OPEN, 2 CLOSING, 3 CLOSED (a session exists only after the upgrade). */
@@ -106,6 +107,10 @@ export class Session<D = unknown> implements ConnectionOwner, TopicMember, Async
   /** The negotiated `Sec-WebSocket-Extensions` response value ('' when none). */
   get extensions(): string {
     return this.request.extensions;
+  }
+  /** The negotiated permessage-deflate parameters, or null. */
+  get deflateParams(): PerMessageDeflateParams | null {
+    return this.request.deflate;
   }
   get readyState(): SessionReadyState {
     return this.core.readyState;
