@@ -58,6 +58,10 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const url = new URL(options.url);
   url.searchParams.set('name', options.nick);
   const rl = createInterface({ input: options.input, output, terminal: output.isTTY === true, prompt: '> ' });
+  /** The `> ` prompt only makes sense on a terminal. */
+  const prompt = () => {
+    if (output.isTTY) rl.prompt();
+  };
   const print = (line: string) => {
     if (output.isTTY) {
       output.write(`\r\x1b[K${line}\n`);
@@ -97,9 +101,13 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
     const line = describeServerMessage(message, options.nick);
     if (line !== null) print(line);
   });
+  let opened = false;
   client.on('reconnecting', (info) => {
+    const wait = `${(info.wait_time / 1000).toFixed(1)}s (attempt ${info.retries})`;
     print(
-      `* connection lost (${info.reason}); reconnecting in ${(info.wait_time / 1000).toFixed(1)}s (attempt ${info.retries})`,
+      opened
+        ? `* connection lost (${info.reason}); reconnecting in ${wait}`
+        : `* cannot connect (${info.reason}); retrying in ${wait}`,
     );
   });
   client.on('close', (info) => {
@@ -109,12 +117,6 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   print(
     `* connecting to ${options.url} as ${options.nick} (room ${room}); /join <room>, /rooms, /who, /quit`,
   );
-  const started = await client.start();
-  if (!started.ok) {
-    print(`* cannot connect: ${started.error.message}`);
-  }
-  rl.prompt();
-
   return new Promise<number>((resolve) => {
     let finished = false;
     const finish = () => {
@@ -122,10 +124,22 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
       finished = true;
       void client.stop(1000, 'bye').then(() => resolve(0));
     };
+    client.on('open', () => {
+      opened = true;
+    });
+    // Not awaited: with reconnect on, start() settles only once a connection opens, and the
+    // prompt (and /quit, or end of input) must work meanwhile.
+    void client.start().then((started) => {
+      if (!started.ok && !finished) {
+        print(`* cannot connect: ${started.error.message}`);
+        rl.close();
+      }
+    });
+    prompt();
     rl.on('line', (raw) => {
       const line = raw.trim();
       if (line === '') {
-        rl.prompt();
+        prompt();
         return;
       }
       if (line === '/quit') {
@@ -137,7 +151,7 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
       else if (line.startsWith('/join '))
         send({ type: 'join', room: line.slice(6).trim(), nick: options.nick });
       else send({ type: 'say', text: line });
-      rl.prompt();
+      prompt();
     });
     rl.on('close', finish);
   });
