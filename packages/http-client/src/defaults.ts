@@ -14,6 +14,9 @@ export const DEFAULT_MAX_REDIRECTS = 5;
 /** 10 MiB: bodies are buffered in memory, so the cap bounds memory per call. */
 export const DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024;
 
+/** 1 MiB for request bodies read with readRequestBody: forms and JSON, not uploads. */
+export const DEFAULT_MAX_REQUEST_BODY_SIZE = 1024 * 1024;
+
 /** `no-cache` for static files: browsers revalidate every time, and get a cheap 304 via ETag. */
 export const DEFAULT_STATIC_CACHE_CONTROL = 'no-cache';
 

@@ -5,6 +5,7 @@ export {
   DEFAULT_INDEX_FILE,
   DEFAULT_MAX_BODY_SIZE,
   DEFAULT_MAX_REDIRECTS,
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_STATIC_CACHE_CONTROL,
 } from './defaults.js';
@@ -18,6 +19,7 @@ export {
   type HttpServerOptions,
 } from './server/http-server.js';
 export { healthRoute, sendJson, sendText } from './server/json.js';
+export { readRequestBody } from './server/request-body.js';
 export type { Handler, Route } from './server/router.js';
 export { etagFor } from './server/static-files.js';
 

@@ -4,7 +4,14 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer, healthRoute, request, type Route } from '../src/index.js';
+import {
+  createHttpServer,
+  healthRoute,
+  readRequestBody,
+  request,
+  type Route,
+  sendJson,
+} from '../src/index.js';
 import { createTestCertificates, type TestCertificates } from './support/certificates.js';
 import { Servers } from './support/servers.js';
 
@@ -128,6 +135,47 @@ describe('createHttpServer routes', () => {
   it('a custom notFound handler', async () => {
     const { origin } = await servers.start({ notFound: (_req, res) => res.writeHead(404).end('custom') });
     expect((await get(`${origin}/x`)).body.toString()).toBe('custom');
+  });
+});
+
+describe('readRequestBody', () => {
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      path: '/body',
+      handler: async (req, res) => {
+        const body = await readRequestBody(req, 16);
+        if (body.ok) sendJson(res, 200, { got: body.value.toString() });
+        else sendJson(res, 413, { code: body.error.code });
+      },
+    },
+  ];
+
+  it('reads a body up to the limit', async () => {
+    const { origin } = await servers.start({ routes });
+    const small = await get(`${origin}/body`, {}, 'POST');
+    expect(small.status).toBe(200);
+    const result = await request({ url: `${origin}/body`, method: 'POST', body: 'sixteen bytes!!!' });
+    expect(result.ok && JSON.parse(result.value.body.toString())).toEqual({ got: 'sixteen bytes!!!' });
+  });
+
+  it('BODY_TOO_LARGE beyond it, declared or streamed', async () => {
+    const { origin } = await servers.start({ routes });
+    const declared = await request({ url: `${origin}/body`, method: 'POST', body: 'x'.repeat(17) });
+    expect(declared.ok && declared.value.status).toBe(413);
+    expect(declared.ok && JSON.parse(declared.value.body.toString())).toEqual({ code: 'BODY_TOO_LARGE' });
+    // Chunked: no content-length, so the limit trips while streaming.
+    const { port } = new URL(origin);
+    const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+    socket.write('POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+    socket.write('a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n');
+    let response = '';
+    socket.on('data', (chunk: Buffer) => {
+      response += chunk.toString();
+    });
+    await once(socket, 'close');
+    expect(response.startsWith('HTTP/1.1 413')).toBe(true);
+    expect(response).toContain('BODY_TOO_LARGE');
   });
 });
 
