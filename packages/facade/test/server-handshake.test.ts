@@ -234,3 +234,22 @@ describe('refusals before the upgrade', () => {
     expect((await readAll(bad)).toString()).toMatch(/^HTTP\/1\.1 431 /);
   });
 });
+
+describe('slow senders', () => {
+  it('completes a handshake whose request arrives one byte per write', async () => {
+    const { server, port } = await startServer();
+    const connected = nextEvent(server, 'connection');
+    const socket = await rawSocket(port);
+    socket.setNoDelay(true);
+    const request = Buffer.from(upgradeRequest('/?slow=1'));
+    for (let i = 0; i < request.length; i++) {
+      socket.write(request.subarray(i, i + 1));
+      // one byte per macrotask, so the server sees many small chunks
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const response = await readUntil(socket, (data) => data.includes('\r\n\r\n'));
+    expect(response.toString().startsWith('HTTP/1.1 101 ')).toBe(true);
+    const [session] = await connected;
+    expect(session.query.get('slow')).toBe('1');
+  });
+});

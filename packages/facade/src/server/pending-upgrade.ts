@@ -4,6 +4,7 @@ import {
   parseRequestHead,
   tryBuildRejectResponse,
 } from '@parley/handshake';
+import type { HeadLimits } from '@parley/handshake';
 import type { Connection, ConnectionHandler } from '@parley/transport';
 import type { PlainHttpHandler, PlainHttpResponse } from '../config/server-config.js';
 import { serializePlainResponse } from './plain-response.js';
@@ -17,6 +18,8 @@ import {
 /** What a pending upgrade needs from its server. */
 export interface UpgradeHost<D> extends NegotiationContext<D> {
   readonly httpHandler: PlainHttpHandler | undefined;
+  /** Request head limits from the config (built once per server). */
+  readonly headLimits: HeadLimits;
   /** The upgrade was accepted and the 101 written: build the session, feed `rest`. */
   upgraded(
     conn: Connection,
@@ -84,12 +87,11 @@ export class PendingUpgrade<D> implements ConnectionHandler {
       if (this.buffered.length > MAX_EARLY_BYTES) this.abort();
       return;
     }
-    const config = this.host.config;
-    const parsed = parseRequestHead(this.buffered, {
-      maxHeadBytes: config.max_head_size,
-      maxHeaders: config.max_headers,
-      maxLineLength: config.max_head_size,
-    });
+    const limits = this.host.headLimits;
+    // A head can only complete, or break a limit, with a new line or past the size limit:
+    // parsing only then keeps a byte-at-a-time sender from costing a full re-parse per byte.
+    if (chunk.indexOf(0x0a) < 0 && this.buffered.length <= limits.maxHeadBytes) return;
+    const parsed = parseRequestHead(this.buffered, limits);
     if (!parsed.ok) {
       this.respond({ status: parsed.error.status ?? 400, message: parsed.error.message });
       return;

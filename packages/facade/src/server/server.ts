@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { MessageData, ParleyError, Result } from '@parley/codec';
+import type { HeadLimits } from '@parley/handshake';
 import { type Connection, wrapSocket } from '@parley/transport';
 import type { PlainHttpHandler, ResolvedServerConfig } from '../config/server-config.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
@@ -80,6 +81,7 @@ export class Server<D = unknown>
   private nextId = 0;
   private readonly idPrefix: string;
   private readonly whenEmpty: Array<() => void> = [];
+  readonly headLimits: HeadLimits;
   /** Shared compression of broadcasts, when permessage-deflate is on. */
   private readonly compression: FanOutCompression | null;
   /** Shared by every session (read-only), so idle sessions do not each carry a copy. */
@@ -93,6 +95,11 @@ export class Server<D = unknown>
     this.rateLimitPolicy = config.rate_limit === false ? 'close' : config.rate_limit.policy;
     this.wheel = config.ping_interval > 0 ? new HeartbeatWheel(config.ping_interval) : null;
     this.idPrefix = `${config.server_id}-`;
+    this.headLimits = Object.freeze({
+      maxHeadBytes: config.max_head_size,
+      maxHeaders: config.max_headers,
+      maxLineLength: config.max_head_size,
+    });
     const deflate = config.per_message_deflate;
     this.compression =
       deflate === false ? null : { threshold: deflate.threshold, memLevel: deflate.mem_level };
