@@ -260,6 +260,21 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     this.fragmentOpen = !fin;
     if (mayCompress && payload.length >= this.options.deflateThreshold)
       return this.sendCompressed(payload, binary);
+    const fragmentSize = this.options.fragmentSize;
+    if (
+      (fragmentSize === 0 || payload.length <= fragmentSize) &&
+      (this.masked || payload.length <= MERGE_LIMIT)
+    ) {
+      // One frame in one buffer: no frame list on the hot path.
+      const frame = encodeFrame(opcode, payload, { fin, mask: this.masked });
+      const pending = this.writeFrame(frame);
+      return ok({
+        payloadSize: payload.length,
+        wireSize: pending ? 0 : frame.length,
+        compressed: false,
+        pending,
+      });
+    }
     const frames: Buffer[] = [];
     const wireSize = encodeMessageFrames(
       frames,

@@ -49,7 +49,8 @@ export class Utf8Validator {
         break;
       }
     }
-    if (split > i && !isUtf8(data.subarray(i, split))) return false;
+    // Pieces are usually whole chunks ending on a code point: check them without a view.
+    if (split > i && !isUtf8(i === 0 && split === data.length ? data : data.subarray(i, split))) return false;
     return this.bytes(data, split, end);
   }
 
