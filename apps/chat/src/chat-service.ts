@@ -18,42 +18,11 @@ import {
 } from './protocol.js';
 import { type NoticeBatch, noticeLines, noticeMessages, PresenceNoticeBatcher } from './presence-notices.js';
 import { renderHistoryLines, renderServerMessage, renderTextLine } from './render.js';
+import type { ChatPeer, ChatServiceOptions, ChatSession, RoomFanout, WireFormat } from './chat-types.js';
+import { guestCandidates, nickCandidates } from './nick-candidates.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './token-bucket.js';
 
-export type WireFormat = 'text' | 'json';
-
-/** One connection as the chat sees it. */
-export interface ChatPeer {
-  send(data: string): void;
-  close(code: number, reason: string): void;
-}
-
-/** Topic fan-out provided by the transport (the facade's topics, or a Set per topic on ws). */
-export interface RoomFanout<P extends ChatPeer> {
-  subscribe(peer: P, topic: string): void;
-  unsubscribe(peer: P, topic: string): void;
-  publish(topic: string, data: string): void;
-}
-
-export interface ChatServiceOptions {
-  /** Per-connection message rate; `false` when the transport enforces one already. */
-  rateLimit?: RateLimit | false;
-  /** Room for connections that name none. */
-  defaultRoom?: string;
-  /** Clock in milliseconds (tests inject one). */
-  now?: () => number;
-  /** Called for problems worth a log line (bus failures). */
-  log?: (line: string) => void;
-  /** Runs a task a little later (join/leave notice batching); default: after NOTICE_DELAY_MS. */
-  schedule?: (task: () => void) => void;
-}
-
-export interface ChatSession<P extends ChatPeer> {
-  readonly peer: P;
-  readonly format: WireFormat;
-  nick: string | null;
-  room: string | null;
-}
+export type { ChatPeer, ChatServiceOptions, ChatSession, RoomFanout, WireFormat } from './chat-types.js';
 
 interface SessionState<P extends ChatPeer> extends ChatSession<P> {
   readonly bucket: TokenBucket | null;
@@ -408,21 +377,4 @@ export class ChatService<P extends ChatPeer> {
   private sendJson(session: SessionState<P>, message: ServerMessage): void {
     if (!session.closed) session.peer.send(JSON.stringify(message));
   }
-}
-
-function nickCandidates(nick: string): string[] {
-  const out = [nick];
-  for (let i = 2; i <= 9; i++) out.push(`${nick.slice(0, 22)}-${i}`);
-  return out;
-}
-
-function guestCandidates(): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < 5; i++)
-    out.push(
-      `guest-${Math.floor(Math.random() * 0x10000)
-        .toString(16)
-        .padStart(4, '0')}`,
-    );
-  return out;
 }

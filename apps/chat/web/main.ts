@@ -170,6 +170,9 @@ byId<HTMLFormElement>('nick-form').addEventListener('submit', () => {
   join(room);
 });
 
+// Escape would close the dialog with no nickname and leave the page unusable.
+byId<HTMLDialogElement>('nick-dialog').addEventListener('cancel', (event) => event.preventDefault());
+
 byId<HTMLFormElement>('composer').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('input');
