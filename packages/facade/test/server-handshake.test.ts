@@ -159,6 +159,18 @@ describe('refusals before the upgrade', () => {
     expect((await openClient(url)).readyState).toBe(1);
   });
 
+  it('bounds handshakes in progress too: past max_connections of them, 503 at once', async () => {
+    const { port } = await startServer({ max_connections: 2 });
+    // Two handshakes that never finish; the server accepts connections in order, so both are
+    // pending by the time it accepts the third.
+    const stalled = await Promise.all([rawSocket(port), rawSocket(port)]);
+    for (const socket of stalled) socket.write('GET / HTTP/1.1\r\n');
+    const extra = await rawSocket(port);
+    const refused = (await readAll(extra)).toString();
+    expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+    expect(refused).toContain('too many handshakes in progress');
+  });
+
   it('answers a plain HTTP request with 426 by default', async () => {
     const { port } = await startServer();
     const socket = await rawSocket(port);

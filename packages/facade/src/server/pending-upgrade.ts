@@ -118,9 +118,9 @@ export class PendingUpgrade<D> implements ConnectionHandler {
     this.respond({ status: 408, message: 'handshake timed out' });
   }
 
-  /** Server stop: refuse what is still negotiating. */
-  refuse(): void {
-    if (!this.done) this.respond({ status: 503, message: 'server is shutting down' });
+  /** Refuses with 503 (server stopping, or too many handshakes in progress). */
+  refuse(message = 'server is shutting down'): void {
+    if (!this.done) this.respond({ status: 503, message, headers: { 'retry-after': '1' } });
   }
 
   private decide(head: UpgradeHead): void {

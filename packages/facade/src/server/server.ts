@@ -6,13 +6,14 @@ import { type Connection, wrapSocket } from '@parley/transport';
 import type { PlainHttpHandler, ResolvedServerConfig } from '../config/server-config.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { HeartbeatWheel } from '../core/heartbeat-wheel.js';
-import { type BackpressureOptions, PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
+import { PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails } from '../core/types.js';
-import { type FanOutCompression, type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
+import { type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
 import type { SessionHandler } from './handler.js';
 import type { UpgradeHead, UpgradeOutcome } from './negotiate-upgrade.js';
 import { PendingUpgrade, type UpgradeHost } from './pending-upgrade.js';
 import { type ServerAddress, type ServerListener, startListener } from './server-listener.js';
+import { type ServerSettings, serverSettings } from './server-settings.js';
 import { Session, type SessionHost } from './session.js';
 import { MessageRateLimiter } from './token-bucket.js';
 import { TopicRegistry } from './topics.js';
@@ -82,10 +83,7 @@ export class Server<D = unknown>
   private readonly idPrefix: string;
   private readonly whenEmpty: Array<() => void> = [];
   readonly headLimits: HeadLimits;
-  /** Shared compression of broadcasts, when permessage-deflate is on. */
-  private readonly compression: FanOutCompression | null;
-  /** Shared by every session (read-only), so idle sessions do not each carry a copy. */
-  private readonly backpressure: BackpressureOptions;
+  private readonly settings: ServerSettings;
 
   constructor(config: ResolvedServerConfig, handler: SessionHandler<D> = {}) {
     super();
@@ -95,20 +93,8 @@ export class Server<D = unknown>
     this.rateLimitPolicy = config.rate_limit === false ? 'close' : config.rate_limit.policy;
     this.wheel = config.ping_interval > 0 ? new HeartbeatWheel(config.ping_interval) : null;
     this.idPrefix = `${config.server_id}-`;
-    this.headLimits = Object.freeze({
-      maxHeadBytes: config.max_head_size,
-      maxHeaders: config.max_headers,
-      maxLineLength: config.max_head_size,
-    });
-    const deflate = config.per_message_deflate;
-    this.compression =
-      deflate === false ? null : { threshold: deflate.threshold, memLevel: deflate.mem_level };
-    this.backpressure = Object.freeze({
-      maxBuffered: config.backpressure.max_buffered,
-      policy: config.backpressure.policy,
-      closeCode: config.backpressure.close_code,
-      pauseReading: config.backpressure.pause_reading,
-    });
+    this.settings = serverSettings(config, this.wheel);
+    this.headLimits = this.settings.headLimits;
   }
 
   /** Serves `handler` on another path too (`validate`/`open`/`message`/`close` per path). */
@@ -170,8 +156,8 @@ export class Server<D = unknown>
       conn.destroy();
       return;
     }
-    const pending = new PendingUpgrade<D>(this, conn);
-    this.pending.add(pending);
+    const pending = this.track(new PendingUpgrade<D>(this, conn));
+    if (pending === null) return;
     pending.startParsed(
       {
         method: request.method ?? 'GET',
@@ -189,9 +175,20 @@ export class Server<D = unknown>
       conn.destroy();
       return;
     }
-    const pending = new PendingUpgrade<D>(this, conn);
+    this.track(new PendingUpgrade<D>(this, conn))?.startRaw();
+  }
+
+  /**
+   * Handshakes in progress are bounded like sessions: past `max_connections` of them a new one
+   * is answered 503 at once instead of holding a buffer and a timer for `handshake_timeout`.
+   */
+  private track(pending: PendingUpgrade<D>): PendingUpgrade<D> | null {
+    if (this.pending.size >= this.config.max_connections) {
+      pending.refuse('too many handshakes in progress');
+      return null;
+    }
     this.pending.add(pending);
-    pending.startRaw();
+    return pending;
   }
 
   settled(pending: PendingUpgrade<D>): void {
@@ -221,22 +218,7 @@ export class Server<D = unknown>
       outcome.data as D,
       limiter,
     );
-    const deflate = config.per_message_deflate;
-    session.core = new ProtocolConnection(conn, session, {
-      protocol: {
-        role: 'server',
-        maxPayload: config.max_payload,
-        maxFragments: config.max_fragments,
-        fragmentSize: config.fragment_size,
-        deflate: outcome.deflate,
-        deflateThreshold: deflate === false ? 1024 : deflate.threshold,
-        ...(deflate === false ? {} : { deflateMemLevel: deflate.mem_level }),
-        autoPong: true,
-      },
-      backpressure: this.backpressure,
-      heartbeat: this.wheel,
-      closeTimeout: config.close_timeout,
-    });
+    session.core = new ProtocolConnection(conn, session, this.settings.coreOptions(outcome.deflate));
     this.sessions.set(id, session);
     if (this.eventsPaused) session.core.pauseReading(PauseReason.QueueFull);
     session.onOpen();
@@ -249,12 +231,12 @@ export class Server<D = unknown>
 
   /** Sends one message to every open session; the frame is encoded once. */
   broadcast(data: MessageData, options?: FanOutOptions<D>): FanOutReport {
-    return fanOut(this.sessions.values(), data, options, this.compression);
+    return fanOut(this.sessions.values(), data, options, this.settings.compression);
   }
 
   /** Sends one message to every session subscribed to `topic`. */
   publish(topic: string, data: MessageData, options?: FanOutOptions<D>): FanOutReport {
-    return fanOut(this.topicRegistry.members(topic), data, options, this.compression);
+    return fanOut(this.topicRegistry.members(topic), data, options, this.settings.compression);
   }
 
   subscribe(session: Session<D>, topic: string): boolean {
