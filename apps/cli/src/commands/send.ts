@@ -1,0 +1,94 @@
+import { createClient } from '@parley/facade';
+import { flag, integerOption, stringOption, UsageError } from '../args.js';
+import { waitForBuffered } from '../client-flush.js';
+import { type Command, ExitCode } from '../command.js';
+import { DEFAULT_FRAGMENT_SIZE, MAX_FRAGMENT_SIZE, sendFile } from '../file-sender.js';
+import { writeLine } from '../io.js';
+import { formatBytes, formatRate } from '../output.js';
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send a file with per-fragment progress (Ctrl-C cancels cleanly)',
+  help: `usage: parley send <url> <file> [options]
+
+Sends a header {"type":"file",name,size}, the file in binary fragments, then
+{"type":"end",size,sha256} so 'parley receive' can verify it. Prints "Step i of n"
+with bytes and rate after each fragment, then payloadSize and wireSize.
+Ctrl-C stops before the next fragment, tells the receiver {"type":"cancel"} and
+closes the connection with 1000; the exit code is then 1.
+
+      --fragment-size N  bytes per fragment (default ${DEFAULT_FRAGMENT_SIZE}, at most ${MAX_FRAGMENT_SIZE})
+      --throttle-ms N    wait N ms between fragments (default 0)
+      --name NAME        file name announced to the receiver (default: the file's base name)
+      --deflate          offer permessage-deflate (off by default: files are usually compressed)
+  -q, --quiet            no per-fragment progress lines`,
+  options: {
+    'fragment-size': { type: 'string' },
+    'throttle-ms': { type: 'string' },
+    name: { type: 'string' },
+    deflate: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  async run({ values, positionals }, io) {
+    const [url, path, ...extra] = positionals;
+    if (url === undefined || path === undefined) return new UsageError('expects <url> and <file>');
+    if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
+    const fragmentSize = integerOption(values, 'fragment-size', DEFAULT_FRAGMENT_SIZE, 1, MAX_FRAGMENT_SIZE);
+    if (fragmentSize instanceof UsageError) return fragmentSize;
+    const throttleMs = integerOption(values, 'throttle-ms', 0, 0, 60_000);
+    if (throttleMs instanceof UsageError) return throttleMs;
+    const created = createClient({
+      url,
+      per_message_deflate: flag(values, 'deflate'),
+      ping_interval: 0,
+      reconnect: { enabled: false },
+    });
+    if (!created.ok) return new UsageError(created.error.issues.map((i) => i.message).join('; '));
+    const client = created.value;
+    const opened = await client.start();
+    if (!opened.ok) {
+      writeLine(io.stderr, `parley send: ${opened.error.code}: ${opened.error.message}`);
+      return ExitCode.Failure;
+    }
+    const quiet = flag(values, 'quiet');
+    const name = stringOption(values, 'name');
+    const outcome = await sendFile({
+      client,
+      path,
+      fragmentSize,
+      throttleMs,
+      signal: io.signal,
+      ...(name === undefined ? {} : { name }),
+      onProgress: (p) => {
+        if (quiet) return;
+        writeLine(
+          io.stdout,
+          `Step ${p.step} of ${p.steps}: ${formatBytes(p.sent)} of ${formatBytes(p.total)} (${formatRate(p.sent, p.elapsedMs)})`,
+        );
+      },
+    });
+    if (!outcome.ok) {
+      writeLine(io.stderr, `parley send: ${outcome.error.code}: ${outcome.error.message}`);
+      client.terminate();
+      return ExitCode.Failure;
+    }
+    const report = outcome.value;
+    await waitForBuffered(client, 0);
+    await client.stop(1000, report.completed ? '' : 'cancelled');
+    const wire = `${report.wireSize}${report.wireSizePending ? '+ (some fragments still compressing)' : ''}`;
+    if (!report.completed) {
+      writeLine(
+        io.stdout,
+        `cancelled after ${report.stepsSent} of ${report.steps} fragments (${report.payloadSize} bytes)`,
+      );
+      writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
+      return ExitCode.Failure;
+    }
+    writeLine(
+      io.stdout,
+      `sent ${report.name}: sha256 ${report.sha256} in ${Math.round(report.elapsedMs)} ms`,
+    );
+    writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
+    return ExitCode.Ok;
+  },
+};
