@@ -60,6 +60,14 @@ export function reusePortSupported(version: string = process.versions.node): boo
   return major === 22 && minor >= 12;
 }
 
+const kTrackedIn = Symbol('parley.trackedIn');
+type TrackedSocket = net.Socket & { [kTrackedIn]?: Set<net.Socket> };
+
+/** Module-level 'close' listener (`this` is the socket): no closure per accepted socket. */
+function untrackSocket(this: TrackedSocket): void {
+  this[kTrackedIn]?.delete(this);
+}
+
 class NetListener implements Listener {
   readonly open = new Set<Connection>();
   /** TLS only: raw sockets still in their handshake, which `close()` must not wait for. */
@@ -148,9 +156,11 @@ export function listen(
   if (options.tls) {
     // A client that never finishes its handshake would hold close() for Node's 120 s handshake
     // timeout; remember raw sockets until they close (handshake done or not).
-    server.on('connection', (raw: net.Socket) => {
-      listener.handshaking.add(raw);
-      raw.once('close', () => listener.handshaking.delete(raw));
+    const handshaking = listener.handshaking;
+    server.on('connection', (raw: TrackedSocket) => {
+      handshaking.add(raw);
+      raw[kTrackedIn] = handshaking;
+      raw.once('close', untrackSocket);
     });
     server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
       const peer = formatTarget(socket.remoteAddress ?? 'client', socket.remotePort ?? 0);
