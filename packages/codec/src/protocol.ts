@@ -1,16 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { encodeClosePayload, parseClosePayload } from './close-payload.js';
-import { CloseCode, MAX_CLOSE_REASON, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import { CloseCode, MAX_CLOSE_REASON, Opcode } from './constants.js';
 import { createPerMessageDeflate } from './deflate-factory.js';
 import type { DeflateFactory, DeflateTransform } from './deflate-transform.js';
-import { encodeFrame, encodeStringFrame } from './frame-encoder.js';
 import { FrameParser } from './frame-parser.js';
-import { encodeMessageFrames } from './frame-writer.js';
 import { MessageAssembler, type MessageHandler } from './message-assembler.js';
-import { MessageStream, type MessageStreamOptions, type StreamHost } from './message-stream.js';
+import { MessageSender, type SendResult, type SenderHost } from './message-sender.js';
+import type { MessageStream, MessageStreamOptions } from './message-stream.js';
 import { resolveProtocolOptions } from './options.js';
-import { OutboundEntry, OutboundQueue } from './outbound-queue.js';
-import { MERGE_LIMIT, type PreparedMessage, toBuffer } from './prepared-message.js';
+import type { PreparedMessage } from './prepared-message.js';
 import { err, ok, type ParleyError, parleyError, type Result } from './result.js';
 import type {
   CloseInfo,
@@ -19,11 +17,9 @@ import type {
   ProtocolOptions,
   ProtocolSink,
   SendErrorCode,
-  SendInfo,
 } from './types.js';
 
 export type ProtocolState = 'open' | 'closing' | 'closed';
-type SendResult = Result<SendInfo, ParleyError<SendErrorCode>>;
 
 /** A received message waiting behind a message that is still being inflated. */
 interface InboundItem {
@@ -31,11 +27,6 @@ interface InboundItem {
   binary: boolean;
   /** Payload of a close frame that arrived behind pending inflations; null for messages. */
   close: Buffer | null;
-}
-
-interface CompressJob {
-  entry: OutboundEntry;
-  binary: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -49,13 +40,12 @@ const EMPTY = Buffer.alloc(0);
  * data frames go out in `send` order even when some wait for zlib or a stream; control
  * frames (pings, pongs) go out at once, which RFC 6455 allows between fragments.
  */
-export class WebSocketProtocol implements MessageHandler, StreamHost {
+export class WebSocketProtocol implements MessageHandler {
   private stateValue: ProtocolState = 'open';
   private readonly sink: ProtocolSink;
   readonly options: Readonly<ProtocolOptions>;
-  private readonly masked: boolean;
   private readonly parser: FrameParser;
-  private readonly queue: OutboundQueue;
+  private readonly sender: MessageSender;
   private readonly deflateFactory: DeflateFactory;
   private deflate: DeflateTransform | null = null;
 
@@ -63,13 +53,8 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
   /** FIN flag of each decompress call not yet called back (callbacks come in call order). */
   private readonly inflateCalls: boolean[] = [];
   private inflatingMessage = false;
-  private readonly compressing: CompressJob[] = [];
   private readonly onInflated: (error: ParleyError | null, result: Buffer | null) => void;
-  private readonly onCompressed: (error: ParleyError | null, result: Buffer | null) => void;
 
-  /** A manual fragmented message (send with fin: false) is open. */
-  private fragmentOpen = false;
-  private openStream: OutboundEntry | null = null;
   private closeQueued = false;
   private closeWritten = false;
   private peerClose: { code: number; reason: string } | null = null;
@@ -84,16 +69,22 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
   ) {
     this.sink = sink;
     this.options = resolveProtocolOptions(options);
-    this.masked = this.options.role === 'client';
     const assembler = new MessageAssembler(this, this.options);
     this.parser = new FrameParser(assembler, {
       role: this.options.role,
       allowRsv1: this.options.deflate !== null,
     });
-    this.queue = new OutboundQueue((data) => this.sink.write(data));
+    const host: SenderHost = {
+      sendable: () => this.stateValue === 'open',
+      deflate: () => this.getDeflate(),
+      compressionFailed: (message, cause) =>
+        this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', message, cause),
+      cancel: () => this.close(CloseCode.Normal, 'message cancelled'),
+      guard: (work) => this.guard(work),
+    };
+    this.sender = new MessageSender((data) => this.sink.write(data), this.options, host);
     this.deflateFactory = deflateFactory;
     this.onInflated = (error, result) => this.guard(() => this.inflated(error, result));
-    this.onCompressed = (error, result) => this.guard(() => this.compressedDone(error, result));
   }
 
   get state(): ProtocolState {
@@ -102,7 +93,7 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
 
   /** Messages waiting on zlib or behind one that is (both directions). */
   get bufferedMessages(): number {
-    return this.inbound.length + this.queue.length;
+    return this.inbound.length + this.sender.queued;
   }
 
   // ---- inbound --------------------------------------------------------------------------
@@ -114,15 +105,6 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
       this.parser.push(chunk);
     } catch (cause) {
       this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'internal error while parsing', cause);
-    }
-  }
-
-  /** zlib callbacks run outside receive(): an exception there must not escape into zlib either. */
-  private guard(work: () => void): void {
-    try {
-      work();
-    } catch (cause) {
-      this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'internal error after zlib', cause);
     }
   }
 
@@ -147,7 +129,7 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
   control(opcode: number, payload: Buffer): void {
     if (opcode === Opcode.Ping) {
       if (this.options.autoPong && this.stateValue !== 'closed' && !this.closeQueued) {
-        this.sink.write(encodeFrame(Opcode.Pong, payload, { mask: this.masked }));
+        this.sender.writeControlNow(Opcode.Pong, payload);
       }
       this.sink.ping(payload);
     } else if (opcode === Opcode.Pong) {
@@ -227,121 +209,28 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
 
   send(data: MessageData, options: { binary?: boolean; compress?: boolean; fin?: boolean } = {}): SendResult {
     if (this.stateValue !== 'open') return err(notOpen());
-    const binary = options.binary ?? typeof data !== 'string';
-    const fin = options.fin ?? true;
-    const opcode = this.fragmentOpen ? Opcode.Continuation : binary ? Opcode.Binary : Opcode.Text;
-    const whole = fin && !this.fragmentOpen;
-    const mayCompress = whole && this.options.deflate !== null && options.compress !== false;
-    if (typeof data === 'string') {
-      const byteLength = Buffer.byteLength(data);
-      const fragmentSize = this.options.fragmentSize;
-      const compress = mayCompress && byteLength >= this.options.deflateThreshold;
-      if (
-        !compress &&
-        (fragmentSize === 0 || byteLength <= fragmentSize) &&
-        (this.masked || byteLength <= MERGE_LIMIT)
-      ) {
-        // Fast path: the string is encoded straight into the frame buffer.
-        this.fragmentOpen = !fin;
-        const frame = encodeStringFrame(opcode, data, byteLength, fin, this.masked);
-        const pending = this.writeFrame(frame);
-        return ok({
-          payloadSize: byteLength,
-          wireSize: pending ? 0 : frame.length,
-          compressed: false,
-          pending,
-        });
-      }
-    }
-    const payload = toBuffer(data);
-    if (!binary && typeof data !== 'string' && whole && !isUtf8(payload)) {
-      return err(parleyError('INVALID_UTF8', 'text message is not valid UTF-8'));
-    }
-    this.fragmentOpen = !fin;
-    if (mayCompress && payload.length >= this.options.deflateThreshold)
-      return this.sendCompressed(payload, binary);
-    const fragmentSize = this.options.fragmentSize;
-    if (
-      (fragmentSize === 0 || payload.length <= fragmentSize) &&
-      (this.masked || payload.length <= MERGE_LIMIT)
-    ) {
-      // One frame in one buffer: no frame list on the hot path.
-      const frame = encodeFrame(opcode, payload, { fin, mask: this.masked });
-      const pending = this.writeFrame(frame);
-      return ok({
-        payloadSize: payload.length,
-        wireSize: pending ? 0 : frame.length,
-        compressed: false,
-        pending,
-      });
-    }
-    const frames: Buffer[] = [];
-    const wireSize = encodeMessageFrames(
-      frames,
-      opcode,
-      payload,
-      fin,
-      false,
-      this.masked,
-      this.options.fragmentSize,
-    );
-    const pending = this.writeFrames(frames);
-    return ok({ payloadSize: payload.length, wireSize: pending ? 0 : wireSize, compressed: false, pending });
+    return this.sender.send(data, options);
   }
 
   /** Broadcast path: writes frames encoded once by `prepareMessage` (re-encoded and masked in the client role). */
   sendPrepared(message: PreparedMessage): SendResult {
     if (this.stateValue !== 'open') return err(notOpen());
-    if (this.fragmentOpen) {
-      return err(parleyError('MESSAGE_IN_PROGRESS', 'a fragmented message (fin: false) is still open'));
-    }
-    let frames: readonly Buffer[] = message.frames;
-    let wireSize = message.wireSize;
-    if (this.masked) {
-      const masked: Buffer[] = [];
-      const opcode = message.binary ? Opcode.Binary : Opcode.Text;
-      wireSize = encodeMessageFrames(
-        masked,
-        opcode,
-        message.payload,
-        true,
-        false,
-        true,
-        this.options.fragmentSize,
-      );
-      frames = masked;
-    }
-    const pending = this.writeFrames(frames);
-    return ok({
-      payloadSize: message.payloadSize,
-      wireSize: pending ? 0 : wireSize,
-      compressed: false,
-      pending,
-    });
+    return this.sender.sendPrepared(message);
   }
 
   /** Starts a message written in pieces; see MessageStream. Streams are sent uncompressed. */
   sendStream(options: MessageStreamOptions = {}): MessageStream {
-    const entry = new OutboundEntry(true);
-    if (this.fragmentOpen) {
-      // Its frames would land inside the open fin: false message.
-      const refusal = parleyError('MESSAGE_IN_PROGRESS', 'a fragmented message (fin: false) is still open');
-      return new MessageStream(this, entry, options, this.options.fragmentSize, refusal);
-    }
-    const stream = new MessageStream(this, entry, options, this.options.fragmentSize);
-    if (this.stateValue === 'open') {
-      this.openStream = entry;
-      this.queue.push(entry);
-    }
-    return stream;
+    return this.sender.sendStream(options);
   }
 
   ping(payload?: string | Buffer): Result<void, ParleyError<SendErrorCode>> {
-    return this.sendControl(Opcode.Ping, payload);
+    if (this.stateValue !== 'open') return err(notOpen());
+    return this.sender.sendControl(Opcode.Ping, payload);
   }
 
   pong(payload?: string | Buffer): Result<void, ParleyError<SendErrorCode>> {
-    return this.sendControl(Opcode.Pong, payload);
+    if (this.stateValue !== 'open') return err(notOpen());
+    return this.sender.sendControl(Opcode.Pong, payload);
   }
 
   /** Starts the close handshake. No code → an empty close payload (the peer sees 1005). */
@@ -377,133 +266,34 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
     this.release();
   }
 
-  // ---- StreamHost (used by MessageStream) -----------------------------------------------
-
-  get streamWritable(): boolean {
-    return this.stateValue === 'open';
-  }
-
-  streamFrames(entry: OutboundEntry, opcode: number, payload: Buffer, fin: boolean): number {
-    const frames: Buffer[] = [];
-    const size = encodeMessageFrames(frames, opcode, payload, fin, false, this.masked, 0);
-    for (const frame of frames) entry.add(frame);
-    if (fin) {
-      entry.open = false;
-      if (this.openStream === entry) this.openStream = null;
+  /** zlib callbacks run outside receive(): an exception there must not escape into zlib either. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (cause) {
+      this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'internal error after zlib', cause);
     }
-    this.queue.flush();
-    return size;
-  }
-
-  streamCancelled(entry: OutboundEntry): void {
-    if (this.stateValue !== 'open') return;
-    this.close(CloseCode.Normal, 'message cancelled');
-    if (this.openStream === entry) this.openStream = null;
   }
 
   // ---- internals ------------------------------------------------------------------------
 
-  private sendCompressed(payload: Buffer, binary: boolean): SendResult {
-    const entry = new OutboundEntry(true);
-    this.queue.push(entry);
-    this.compressing.push({ entry, binary });
-    try {
-      this.getDeflate().compress(payload, this.onCompressed);
-    } catch (cause) {
-      // zlib refused the negotiated parameters: a bug upstream, reported as a failed connection.
-      this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'could not start compression', cause);
-      return err(parleyError('NOT_OPEN', 'the connection failed: could not start compression'));
-    }
-    return ok({ payloadSize: payload.length, wireSize: 0, compressed: true, pending: true });
-  }
-
-  private compressedDone(error: ParleyError | null, result: Buffer | null): void {
-    const job = this.compressing.shift();
-    if (job === undefined || this.stateValue === 'closed') return;
-    if (error !== null) {
-      if (error.code !== 'CLOSED')
-        this.fail(CloseCode.InternalError, 'INTERNAL_ERROR', 'compression failed', error);
-      return;
-    }
-    const frames: Buffer[] = [];
-    const opcode = job.binary ? Opcode.Binary : Opcode.Text;
-    encodeMessageFrames(frames, opcode, result ?? EMPTY, true, true, this.masked, this.options.fragmentSize);
-    for (const frame of frames) job.entry.add(frame);
-    job.entry.open = false;
-    this.queue.flush();
-  }
-
-  /** writeFrames for a single buffer (no array on the hot path). */
-  private writeFrame(frame: Buffer): boolean {
-    if (this.queue.idle) {
-      this.sink.write(frame);
-      return false;
-    }
-    const entry = new OutboundEntry(false);
-    entry.add(frame);
-    this.queue.push(entry);
-    return true;
-  }
-
-  /** Writes now when nothing is queued, else queues in order. Returns true when queued. */
-  private writeFrames(frames: readonly Buffer[]): boolean {
-    if (this.queue.idle) {
-      for (const frame of frames) this.sink.write(frame);
-      return false;
-    }
-    const entry = new OutboundEntry(false);
-    for (const frame of frames) entry.add(frame);
-    this.queue.push(entry);
-    return true;
-  }
-
-  private sendControl(
-    opcode: number,
-    payload: string | Buffer | undefined,
-  ): Result<void, ParleyError<SendErrorCode>> {
-    if (this.stateValue !== 'open') return err(notOpen());
-    const data =
-      payload === undefined ? EMPTY : typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    if (data.length > MAX_CONTROL_PAYLOAD) {
-      return err(
-        parleyError('CONTROL_PAYLOAD_TOO_LARGE', `control payload is ${data.length} bytes, at most 125`),
-      );
-    }
-    this.sink.write(encodeFrame(opcode, data, { mask: this.masked }));
-    return ok();
-  }
-
-  /** Queues our close frame behind pending data; an unfinished stream is cut off first. */
+  /** Queues our close frame behind pending data (an unfinished stream is cut off first). */
   private queueClose(payload: Buffer, written: () => void): void {
     this.closeQueued = true;
-    const frame = encodeFrame(Opcode.Close, payload, { mask: this.masked });
-    if (this.openStream !== null) {
-      this.queue.cutAt(this.openStream);
-      this.openStream = null;
-    }
-    const done = (): void => {
+    this.sender.queueClose(payload, () => {
       this.closeWritten = true;
       written();
-    };
-    if (this.queue.idle) {
-      this.sink.write(frame);
-      done();
-      return;
-    }
-    const entry = new OutboundEntry(false);
-    entry.add(frame);
-    entry.onWritten = done;
-    this.queue.push(entry);
+    });
   }
 
   private fail(closeCode: number, code: ProtocolErrorCode, message: string, cause?: unknown): void {
     if (this.stateValue === 'closed') return;
     this.parser.stop();
-    this.queue.clear();
+    this.sender.stop();
     if (!this.closeWritten) {
       this.closeWritten = true;
       this.closeQueued = true;
-      this.sink.write(encodeFrame(Opcode.Close, encodeReason(closeCode, message), { mask: this.masked }));
+      this.sender.writeControlNow(Opcode.Close, encodeReason(closeCode, message));
     }
     this.finish({
       code: closeCode,
@@ -524,9 +314,8 @@ export class WebSocketProtocol implements MessageHandler, StreamHost {
 
   private release(): void {
     this.parser.stop();
-    this.queue.clear();
+    this.sender.stop();
     this.inbound.length = 0;
-    this.openStream = null;
     if (this.deflate !== null) {
       const deflate = this.deflate;
       this.deflate = null;
