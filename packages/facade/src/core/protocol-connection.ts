@@ -190,9 +190,21 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   heartbeat(): void {
     const liveness = this.liveness;
     if (liveness === null || this.finished) return;
+    // While WE chose not to read (full event queue, application pause) a pong could not be
+    // seen: that says nothing about the peer, so it counts as alive.
+    if ((this.pausedFor & (PauseReason.QueueFull | PauseReason.Application)) !== 0) {
+      liveness.markAlive();
+      return;
+    }
     const verdict = liveness.visit();
     if (verdict === 'send-ping') this.protocol.ping();
-    else if (verdict === 'timed-out') this.terminate('heartbeat timeout');
+    else if (verdict === 'timed-out') {
+      this.terminate(
+        this.pausedFor === 0
+          ? 'heartbeat timeout'
+          : 'heartbeat timeout (reading was paused: the peer stopped reading what we sent)',
+      );
+    }
   }
 
   // ---- ConnectionHandler (transport → us) ----------------------------------------------
@@ -208,6 +220,8 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   }
 
   drain(): void {
+    // The peer's TCP stack took our backlog: it is alive even if we were not reading it.
+    this.liveness?.markAlive();
     this.resumeReading(PauseReason.Backpressure);
     this.owner.onDrain?.();
   }
