@@ -8,10 +8,12 @@ import { WebSocketServer } from 'ws';
 import { payloadOf } from './support/cases/framing.js';
 import { loadParleyClient } from './support/parley-targets.js';
 import { type EchoClientTarget, type RunningEchoClient, wsReferenceClient } from './support/targets.js';
-import { OP } from './support/wire.js';
+import { OP, opcodeName } from './support/wire.js';
 
 const parley = await loadParleyClient();
 const MiB = 1024 * 1024;
+/** How long one echo may take before the interop test fails naming it (no timing claims). */
+const REPORT_WAIT_MS = 15_000;
 const PYTHON = '/usr/bin/python3';
 const PY_SCRIPT = fileURLToPath(new URL('./support/python-echo-peer.py', import.meta.url));
 const pythonProbe = spawnSync(PYTHON, ['-c', 'import websockets; print(websockets.__version__)'], {
@@ -66,10 +68,23 @@ async function startPython(mode: 'plain' | 'deflate'): Promise<{ port: number; d
     child.once('exit', (code) => reject(new Error(`python exited (${code}): ${stderr}`))),
   );
   const listening = await Promise.race([next(), exited]);
-  return {
-    port: Number(listening.port),
-    done: Promise.race([next() as Promise<unknown> as Promise<PythonDone>, exited]),
-  };
+  // Skip progress lines; give up (naming the message in flight) after REPORT_WAIT_MS of silence.
+  const done = (async (): Promise<PythonDone> => {
+    let inFlight = 'nothing yet';
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no echo within ${REPORT_WAIT_MS} ms; Python was waiting for: ${inFlight}`)),
+          REPORT_WAIT_MS,
+        );
+      });
+      const line = await Promise.race([next(), exited, silence]).finally(() => clearTimeout(timer));
+      if (line.event === 'done') return line as unknown as PythonDone;
+      inFlight = `the echo of ${line.kind} ${line.size}`;
+    }
+  })();
+  return { port: Number(listening.port), done };
 }
 
 function pythonLeg(target: EchoClientTarget) {
@@ -111,14 +126,27 @@ function wsLeg(target: EchoClientTarget) {
         echoes.push({ data: data as Buffer, binary });
         waiters.shift()?.();
       });
+      let inFlight = '';
       const nextEcho = async () => {
-        if (!echoes.length) await new Promise<void>((resolve) => waiters.push(resolve));
+        if (!echoes.length) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            new Promise<void>((resolve) => waiters.push(resolve)),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(
+                () => reject(new Error(`no echo of ${inFlight} within ${REPORT_WAIT_MS} ms`)),
+                REPORT_WAIT_MS,
+              );
+            }),
+          ]).finally(() => clearTimeout(timer));
+        }
         return echoes.shift()!;
       };
       for (const size of [0, 1, 125, 126, 65535, 65536, MiB, 16 * MiB]) {
         for (const opcode of [OP.text, OP.binary]) {
           const payload = payloadOf(opcode, size, size);
           ws.send(payload, { binary: opcode === OP.binary });
+          inFlight = `${opcodeName(opcode)} ${size} B`;
           const echo = await nextEcho();
           expect({ size, binary: echo.binary, same: echo.data.equals(payload) }).toEqual({
             size,

@@ -31,6 +31,8 @@ async def drive(ws, path=None):
     checks = []
     for i, (kind, size) in enumerate(PLAN):
         data = payload(kind, size, i)
+        # Progress lines let the test say which echo never came.
+        print(json.dumps({"event": "sending", "kind": kind, "size": size}), flush=True)
         await ws.send(data)
         echo = await ws.recv()
         checks.append({"kind": kind, "size": size, "ok": type(echo) is type(data) and echo == data})
