@@ -85,6 +85,11 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   }
   const client = created.value;
   const send = (message: ClientMessage) => {
+    // The facade would queue it for the reconnect, but it would arrive before our join.
+    if (client.readyState !== 'open') {
+      print('* not connected right now: not sent');
+      return;
+    }
     const sent = client.send(JSON.stringify(message));
     if (!sent.ok) print(`* not sent: ${sent.error.message}`);
   };

@@ -9,6 +9,7 @@ import { byId, clearMessages, showMessage, showNotice, showOnline, showRooms, sh
 const NICK_KEY = 'parley-chat.nick';
 const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_SHOW_MS = 3_000;
+const ROOMS_REFRESH_MS = 15_000;
 
 const state = {
   nick: null as string | null,
@@ -218,6 +219,8 @@ function closeDrawers(): void {
 byId('toggle-rooms').addEventListener('click', () => toggleDrawer('toggle-rooms', 'rooms-panel'));
 byId('toggle-online').addEventListener('click', () => toggleDrawer('toggle-online', 'online-panel'));
 window.addEventListener('online', () => connection.retryNow());
+// Other rooms' counts change without notices reaching us: refresh the list now and then.
+setInterval(() => connection.send({ type: 'rooms' }), ROOMS_REFRESH_MS);
 
 renderRooms();
 connection.start();
