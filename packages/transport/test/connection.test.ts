@@ -189,6 +189,30 @@ describe('Connection over loopback TCP', () => {
     expect(atServer.size).toBe(written);
   });
 
+  it('one write bigger than the mark signals highWater at once, and drain after it is flushed', async () => {
+    const server = await startServer();
+    const client = resources.connection(expectOk(await connect({ host: '127.0.0.1', port: server.port })));
+    const reader = await server.accepted();
+    const atServer = new Collector();
+    reader.setHandler(atServer);
+    reader.pause();
+    const reported: number[] = [];
+    const drained = deferred();
+    client.setHandler({ data() {}, highWater: (amount) => reported.push(amount), drain: drained.resolve });
+
+    const big = Buffer.alloc(4 * DEFAULT_HIGH_WATER_MARK, 0x7a);
+    expect(client.write(big)).toBe(false);
+    expect(reported).toEqual([big.length]); // synchronous, while the write is still held by us
+    expect(client.bufferedAmount).toBe(big.length);
+
+    reader.resume();
+    await drained.promise;
+    await atServer.received(big.length);
+    expect(atServer.size).toBe(big.length);
+    expect(reported).toHaveLength(1);
+    expect(client.write(Buffer.from('after'))).toBe(true);
+  });
+
   it('buffers bytes that arrive before setHandler and delivers them in order', async () => {
     const server = await startServer();
     const socket = await new Promise<net.Socket>((resolve) => {
