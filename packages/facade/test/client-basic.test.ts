@@ -241,4 +241,37 @@ describe('createClient against a ws server', () => {
     expect(client.readyState).toBe('open');
     expect(pongs.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('sendStream sends one message in pieces with progress; a false from onProgress cancels', async () => {
+    const server = await startWsEchoServer(resources);
+    const client = makeClient({ url: server.url, per_message_deflate: false, reconnect: { enabled: false } });
+    expect(client.sendStream().ok).toBe(false); // not open yet
+    await client.start();
+    const progress: number[] = [];
+    const stream = client.sendStream({
+      binary: true,
+      total: 30,
+      onProgress: ({ sent }) => progress.push(sent),
+    });
+    if (!stream.ok) throw new Error(stream.error.message);
+    const echoed = nextEvent<Buffer>(client, 'message');
+    expect(stream.value.write(Buffer.alloc(10, 1)).ok).toBe(true);
+    expect(stream.value.write(Buffer.alloc(10, 2)).ok).toBe(true);
+    expect(stream.value.end(Buffer.alloc(10, 3)).ok).toBe(true);
+    expect(await echoed).toEqual(
+      Buffer.concat([Buffer.alloc(10, 1), Buffer.alloc(10, 2), Buffer.alloc(10, 3)]),
+    );
+    expect(progress).toEqual([10, 20, 30]);
+
+    const closed = nextEvent<ClientCloseInfo>(client, 'close');
+    const cancelled = client.sendStream({ onProgress: () => false });
+    if (!cancelled.ok) throw new Error(cancelled.error.message);
+    cancelled.value.write('first piece');
+    expect(await closed).toMatchObject({
+      code: 1000,
+      reason: 'message cancelled',
+      initiatedBy: 'local',
+      willReconnect: false,
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { MessageData, SendErrorCode } from '@parley/codec';
+import type { MessageData, MessageStream, MessageStreamOptions, SendErrorCode } from '@parley/codec';
 import { ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails, ConnectionOwner, SendResult } from '../core/types.js';
 import { err, ok, type ParleyError, type Result } from '../result.js';
@@ -175,6 +175,20 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
       outcome: 'queued',
       bufferedAmount: this.bufferedAmount,
     });
+  }
+
+  /**
+   * Streams one large message in pieces (`write(chunk)` … `end()`), IXWebSocket's "send with
+   * progress": `onProgress({ sent, total })` after every fragment, returning false cancels
+   * (the connection then closes 1000 'message cancelled'). Only while open: a stream is not
+   * queued for a reconnect.
+   */
+  sendStream(options?: MessageStreamOptions): Result<MessageStream, ClientSendError> {
+    const core = this.#core;
+    if (this.#state !== 'open' || core === null) {
+      return err({ code: 'NOT_OPEN', message: `cannot stream: the client is ${this.#state}` });
+    }
+    return ok(core.protocol.sendStream(options));
   }
 
   ping(payload?: string | Buffer): Result<void, ClientSendError> {
