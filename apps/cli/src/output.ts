@@ -1,3 +1,5 @@
+import type { Interface as ReadlineInterface } from 'node:readline';
+import { clearLine, cursorTo } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { writeLine } from './io.js';
 
@@ -8,6 +10,7 @@ import { writeLine } from './io.js';
 export class EventPrinter {
   readonly #stdout: Writable;
   readonly #json: boolean;
+  #prompt: ReadlineInterface | null = null;
 
   constructor(stdout: Writable, json: boolean) {
     this.#stdout = stdout;
@@ -18,9 +21,25 @@ export class EventPrinter {
     return this.#json;
   }
 
+  /** With an interactive prompt, event lines replace the prompt line and the prompt is redrawn. */
+  attachPrompt(prompt: ReadlineInterface | null): void {
+    this.#prompt = prompt;
+  }
+
   /** Prints `text` in human mode, `{ event, ...fields }` in JSON mode. */
   event(event: string, fields: Record<string, unknown>, text: string): void {
-    writeLine(this.#stdout, this.#json ? JSON.stringify({ event, ...fields }) : text);
+    this.line(this.#json ? JSON.stringify({ event, ...fields }) : text);
+  }
+
+  /** Prints a line of its own, keeping an interactive prompt intact. */
+  line(text: string): void {
+    const prompt = this.#prompt;
+    if (prompt !== null) {
+      clearLine(this.#stdout, 0);
+      cursorTo(this.#stdout, 0);
+    }
+    writeLine(this.#stdout, text);
+    prompt?.prompt(true);
   }
 }
 

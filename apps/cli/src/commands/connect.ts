@@ -97,10 +97,11 @@ class ConnectSession {
             code: info.code,
             reason: info.reason,
             wasClean: info.wasClean,
+            initiatedBy: info.initiatedBy,
             willReconnect: info.willReconnect,
           },
-          `closed: code ${info.code}${info.reason === '' ? '' : ` (${info.reason})`} wasClean=${info.wasClean}` +
-            (info.willReconnect ? ', will reconnect' : ''),
+          `closed: code ${info.code}${info.reason === '' ? '' : ` (${info.reason})`} wasClean=${info.wasClean} ` +
+            `by=${info.initiatedBy}${info.willReconnect ? ', will reconnect' : ''}`,
         );
         if (!info.willReconnect) resolve();
       });
@@ -112,6 +113,7 @@ class ConnectSession {
     const lines = this.#readInput();
     void client.start();
     await finished;
+    this.#out.attachPrompt(null);
     lines.close();
     this.#io.signal.removeEventListener('abort', stopOnSignal);
     return this.#opened ? ExitCode.Ok : ExitCode.Failure;
@@ -173,7 +175,8 @@ class ConnectSession {
 
   /** Reads stdin line by line; in piped mode closes the client once stdin ends and sends flushed. */
   #readInput(): ReturnType<typeof createInterface> {
-    const tty = this.#io.stdinIsTTY;
+    // A prompt only for a person at a terminal; --json output stays one object per line.
+    const tty = this.#io.stdinIsTTY && !this.#out.json;
     const lines = createInterface({
       input: this.#io.stdin,
       ...(tty ? { output: this.#io.stdout, terminal: true, prompt: '> ' } : { terminal: false }),
@@ -185,7 +188,10 @@ class ConnectSession {
     lines.on('close', () => {
       if (tty || !this.#stay) void this.#finishInput();
     });
-    if (tty) lines.prompt();
+    if (tty) {
+      this.#out.attachPrompt(lines);
+      lines.prompt();
+    }
     return lines;
   }
 
@@ -213,7 +219,7 @@ class ConnectSession {
         void client.stop(1000, '');
         return;
       case 'help':
-        writeLine(this.#io.stdout, INPUT_HELP);
+        this.#out.line(INPUT_HELP);
         return;
       case 'invalid':
         writeLine(this.#io.stderr, action.message);
