@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../src/chat-server.js';
 import { rewriteRoomPath } from '../src/page-server.js';
-import { LineClient } from './ws-clients.js';
+import { LineClient } from './line-client.js';
 
 let publicDir: string;
 const servers: ChatServer[] = [];
@@ -79,7 +79,7 @@ describe('chat server over real sockets', () => {
   it('parley-chat.v1 clients: welcome, join, say; a bad message gets an error and the connection stays up', async () => {
     const server = await start();
     const web = await connect(server.wsUrl, ['parley-chat.v1']);
-    expect(web.socket.protocol).toBe('parley-chat.v1');
+    expect(web.protocol).toBe('parley-chat.v1');
     await web.waitForJson('welcome');
     web.send('{"type":"nope"}');
     expect(await web.waitForJson('error')).toMatchObject({ code: 'bad_message' });
@@ -99,7 +99,7 @@ describe('chat server over real sockets', () => {
       room: 'lobby',
       text: 'hi from text',
     });
-    expect(web.socket.readyState).toBe(web.socket.OPEN);
+    expect(web.isOpen).toBe(true);
   });
 
   it('closes a flooding connection with 1008', async () => {

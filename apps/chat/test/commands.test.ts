@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runServerCommand } from '../src/commands.js';
-import { LineClient } from './ws-clients.js';
+import { LineClient } from './line-client.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

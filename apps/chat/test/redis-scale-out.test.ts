@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../src/chat-server.js';
 import { type RedisProcess, redisAvailable, startRedis } from './redis-process.js';
-import { LineClient } from './ws-clients.js';
+import { LineClient } from './line-client.js';
 
 let redis: RedisProcess;
 const servers: ChatServer[] = [];

@@ -2,7 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../src/chat-server.js';
 import { describeServerMessage, runTerminalClient } from '../src/terminal-client.js';
-import { LineClient } from './ws-clients.js';
+import { LineClient } from './line-client.js';
 
 /** Collects what the terminal client prints and lets a test wait for a line. */
 class Screen extends Writable {
