@@ -159,5 +159,7 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
       prompt();
     });
     rl.on('close', finish);
+    // Ctrl+C on a terminal: leave cleanly (readline would otherwise only pause).
+    rl.on('SIGINT', () => rl.close());
   });
 }

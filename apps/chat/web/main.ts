@@ -216,6 +216,8 @@ function closeDrawers(): void {
   }
 }
 
+// A tap on the conversation closes an open drawer (phone widths).
+document.querySelector('.conversation')?.addEventListener('click', closeDrawers);
 byId('toggle-rooms').addEventListener('click', () => toggleDrawer('toggle-rooms', 'rooms-panel'));
 byId('toggle-online').addEventListener('click', () => toggleDrawer('toggle-online', 'online-panel'));
 window.addEventListener('online', () => connection.retryNow());
