@@ -47,6 +47,9 @@ function unexpected(target: EchoServerTarget, cases: ConformanceCase[], results:
   );
 }
 
+/** Passing sections take seconds; failing cases each wait out their timeout, so allow that. */
+const SECTION_TIMEOUT_MS = 180_000;
+
 for (const [target, reason] of targets) {
   describe.skipIf(!target)(`echo server conformance: ${target?.name ?? `parley (${reason})`}`, () => {
     const t = target as EchoServerTarget;
@@ -73,7 +76,9 @@ for (const [target, reason] of targets) {
     for (const [name, cases] of SECTIONS) {
       // The CLI runs the same engine as the in-process server: it skips the 1–16 MiB cases.
       const selected = t.name === 'parley-cli' ? cases.filter((c) => !LARGE_CASE.test(c.title)) : cases;
-      it(`${name} (${casesFor('server', selected).length} cases)`, { timeout: 60_000 }, async () => {
+      it(`${name} (${casesFor('server', selected).length} cases)`, {
+        timeout: SECTION_TIMEOUT_MS,
+      }, async () => {
         const results = await runServerSection(sut, selected);
         await recordResults(`server ${name}`, t.name, results);
         expect(tally(results).ok).toBeGreaterThan(0);
