@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type Session } from '../src/index.js';
-import { closedWith, nextEvent, nextMessage, openClient, startServer } from './helpers/harness.js';
+import { once } from 'node:events';
+import {
+  closedWith,
+  nextEvent,
+  nextMessage,
+  openClient,
+  startServer,
+  track,
+  wsClient,
+} from './helpers/harness.js';
 
 describe('createServer', () => {
   it('returns a ConfigError value for a bad config', () => {
@@ -95,5 +104,54 @@ describe('echo over loopback with the ws client', () => {
     const { url } = await startServer({}, { open: (session) => session.close(4000, 'go away') });
     const client = await openClient(url);
     expect(await closedWith(client)).toEqual({ code: 4000, reason: 'go away' });
+  });
+});
+
+describe('server lifecycle details', () => {
+  it("emits 'listening' with the address and exposes url()", async () => {
+    const created = createServer({ host: '127.0.0.1', port: 0, path: '/p' });
+    if (!created.ok) throw new Error('config');
+    const server = created.value;
+    track(server as never);
+    const listening = nextEvent(server, 'listening');
+    const started = await server.start();
+    const [address] = await listening;
+    expect(started.ok && started.value).toEqual(address);
+    expect(address).toMatchObject({ address: '127.0.0.1', family: 'IPv4', secure: false });
+    expect(server.url()).toBe(`ws://127.0.0.1:${address.port}/p`);
+    const again = await server.start();
+    expect(again.ok).toBe(false);
+    if (!again.ok) expect(again.error.code).toBe('ALREADY_STARTED');
+  });
+
+  it('route handlers run their own validate and open', async () => {
+    const { server, url } = await startServer();
+    server.route('/vip', {
+      validate: (request) => request.query.get('pass') === 'yes',
+      open: (session) => session.send(`welcome to ${session.path}`),
+    });
+    const base = url.replace(/\/$/, '');
+    const denied = wsClient(`${base}/vip`);
+    const [, response] = (await once(denied, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(response.statusCode).toBe(403);
+    denied.on('error', () => {});
+    const vip = wsClient(`${base}/vip?pass=yes`);
+    const [greeting] = (await once(vip, 'message')) as [Buffer];
+    expect(greeting.toString()).toBe('welcome to /vip');
+  });
+
+  it('events() can be iterated again after a consumer stops', async () => {
+    const { server, url } = await startServer();
+    const first = server.events();
+    await openClient(url);
+    for await (const event of first) {
+      expect(event.type).toBe('connection');
+      break;
+    }
+    const second = server.events();
+    expect(second).not.toBe(first);
+    await openClient(url);
+    const next = await second.next();
+    expect(next.done === false && next.value.type).toBe('connection');
   });
 });
