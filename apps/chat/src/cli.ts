@@ -50,12 +50,12 @@ async function main(argv: string[]): Promise<number> {
       url: positionals[0] ?? 'ws://127.0.0.1:8080/chat',
     });
   }
-  console.error(
-    command === undefined || command === '--help' || command === '-h'
-      ? USAGE
-      : `unknown command ${command}\n${USAGE}`,
-  );
-  return command === '--help' || command === '-h' ? 0 : 2;
+  if (command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  console.error(command === undefined ? USAGE : `unknown command ${command}\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
