@@ -74,16 +74,15 @@ export class RedisBus implements Bus {
     subscriber.on('error', onError);
     try {
       await Promise.all([command.connect(), subscriber.connect()]);
-    } catch (cause) {
+    } catch (failure) {
       command.disconnect();
       subscriber.disconnect();
+      // The 'error' event says why (ECONNREFUSED, ...); the rejection only says "closed".
+      const cause = errors[0] ?? failure;
+      const why = cause instanceof Error ? cause.message : String(cause);
       return {
         ok: false,
-        error: {
-          code: 'REDIS_UNAVAILABLE',
-          message: `cannot reach Redis at ${options.url}: ${String(cause)}`,
-          cause,
-        },
+        error: { code: 'REDIS_UNAVAILABLE', message: `cannot reach Redis at ${options.url}: ${why}`, cause },
       };
     }
     const bus = new RedisBus(command, subscriber, options);
