@@ -153,6 +153,19 @@ describe('WebSocketProtocol: failing the connection', () => {
     expect(sink.closedInfo?.code).toBe(CloseCode.InvalidPayload);
   });
 
+  it('fails at the exact fragment that makes text invalid when fragmented at every byte', () => {
+    const payload = Buffer.concat([Buffer.from('κόσμε'), hex('ed a0 80'), Buffer.from('edited')]);
+    const { sink, protocol } = server();
+    const failAt = Buffer.from('κόσμε').length + 1; // the A0 after ED (a surrogate)
+    for (let i = 0; i < payload.length; i++) {
+      const opcode = i === 0 ? Opcode.Text : Opcode.Continuation;
+      protocol.receive(clientFrame(opcode, payload.subarray(i, i + 1), { fin: i === payload.length - 1 }));
+      if (i < failAt) expect(sink.closedInfo).toBeNull();
+      else expect(sink.closedInfo?.code).toBe(CloseCode.InvalidPayload);
+    }
+    expect(sink.messages).toEqual([]);
+  });
+
   it('fails a client on a masked server frame', () => {
     const { sink, protocol } = client();
     protocol.receive(clientFrame(Opcode.Text, 'x'));
