@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { reservedBitsSection } from './support/cases/control.js';
 import { utf8Section } from './support/cases/utf8.js';
 import { cliServerTarget, removeCliBundle } from './support/cli-targets.js';
 import { loadParleyServer } from './support/parley-targets.js';
@@ -71,6 +72,13 @@ for (const [target, reason] of targets) {
       await recordResults('server 0 handshake', t.name, results);
       expect(results.length).toBeGreaterThan(20);
       expect(unexpected(t, [], results)).toEqual([]);
+    });
+
+    it('3 reserved bits again on the deflate-enabled server, without an offer (RSV1 still 1002)', async () => {
+      const results = await runServerSection({ ...sut, plain: sut.deflate }, reservedBitsSection);
+      await recordResults('server 3 reserved bits (deflate server, no offer)', t.name, results);
+      expect(tally(results).ok).toBeGreaterThan(0);
+      expect(unexpected(t, reservedBitsSection, results)).toEqual([]);
     });
 
     for (const [name, cases] of SECTIONS) {

@@ -100,6 +100,20 @@ const PLANS: MessagePlan[] = [
   ],
 ];
 
+/** Autobahn 12.x-like: many messages of growing size on one connection (context takeover). */
+const MANY_MESSAGES: MessagePlan = [
+  '30 compressed messages of 16 B to 128 KiB, text and binary alternating',
+  async (peer) => {
+    for (let i = 0; i < 30; i++) {
+      const opcode = i % 2 ? OP.binary : OP.text;
+      const size = Math.min(16 << Math.floor(i / 2), 128 * 1024);
+      const data = payloadOf(opcode, size, i);
+      await sendMessage(peer, opcode, data);
+      await expectEcho(peer, opcode, data);
+    }
+  },
+];
+
 /** 2^27 zero bytes deflate to ~130 KiB: beyond any sane maxPayload (100 MiB by default). */
 let bomb: Promise<Buffer> | null = null;
 function compressionBomb(): Promise<Buffer> {
@@ -122,10 +136,11 @@ function compressionBomb(): Promise<Buffer> {
 function deflateCases(): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
   let sub = 0;
-  for (const offer of DEFLATE_OFFERS) {
+  for (const [index, offer] of DEFLATE_OFFERS.entries()) {
     sub++;
     let n = 0;
-    for (const [title, plan] of PLANS) {
+    // The long plan runs on the first five offers (the context-takeover variants).
+    for (const [title, plan] of index < 5 ? [...PLANS, MANY_MESSAGES] : PLANS) {
       cases.push({
         id: `12.${sub}.${++n}`,
         title: `deflate (${describeOffer(offer)}): ${title}`,

@@ -196,6 +196,35 @@ function limitCases(): ConformanceCase[] {
       });
     }
   }
+  sub++;
+  n = 0;
+  for (const opcode of [OP.text, OP.binary]) {
+    cases.push({
+      id: `9.${sub}.${++n}`,
+      title: `100 ${opcodeName(opcode)} messages of 0..4 KiB, each echo awaited before the next`,
+      async run(peer) {
+        for (let i = 0; i < 100; i++) {
+          const payload = payloadOf(opcode, (i * 41) % 4096, i);
+          peer.send({ opcode, payload });
+          await expectEcho(peer, opcode, payload);
+        }
+      },
+    });
+  }
+  for (const [opcode, chunk] of [
+    [OP.text, 64],
+    [OP.binary, 4096],
+  ] as const) {
+    const payload = payloadOf(opcode, MiB, 9);
+    cases.push({
+      id: `9.${sub}.${++n}`,
+      title: `${opcodeName(opcode)} 1 MiB in one frame, written in ${chunk}-byte chunks`,
+      async run(peer) {
+        await peer.writeChunked(peer.encode({ opcode, payload }), chunk);
+        await expectEcho(peer, opcode, payload);
+      },
+    });
+  }
   return cases;
 }
 
