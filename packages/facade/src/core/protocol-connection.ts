@@ -46,6 +46,10 @@ export const PauseReason = {
 
 const READY_STATE = { open: 1, closing: 2, closed: 3 } as const;
 
+/** Shared send options, so a plain send allocates no options object. */
+const AS_BINARY = Object.freeze({ binary: true });
+const AS_TEXT = Object.freeze({ binary: false });
+
 const DEFAULT_BACKPRESSURE: BackpressureOptions = {
   maxBuffered: 0,
   policy: 'wait',
@@ -132,7 +136,11 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   send(data: MessageData, binary?: boolean, compress?: boolean): Result<SendResult, SendError> {
     const refused = this.applyBackpressurePolicy(data);
     if (refused !== null) return refused;
-    const sent = this.protocol.send(data, { binary: binary ?? typeof data !== 'string', compress });
+    const isBinary = binary ?? typeof data !== 'string';
+    const sent = this.protocol.send(
+      data,
+      compress === undefined ? (isBinary ? AS_BINARY : AS_TEXT) : { binary: isBinary, compress },
+    );
     if (!sent.ok) return sent;
     return ok(this.outcomeOf(sent.value));
   }
