@@ -169,8 +169,8 @@ function acceptWith<D>(
   const response = tryBuildAcceptResponse({
     key: negotiated.key,
     protocol: negotiated.protocol,
-    ...(negotiated.extensions === '' ? {} : { extensions: negotiated.extensions }),
-    ...(headers === undefined ? {} : { headers }),
+    extensions: negotiated.extensions, // '' = none
+    headers,
   });
   // Only application-supplied values (headers, a chosen protocol) can make this fail.
   if (!response.ok) return reject(500, `cannot accept: ${response.error.message}`);
