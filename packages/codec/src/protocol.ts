@@ -137,6 +137,12 @@ export class WebSocketProtocol implements MessageHandler {
     } else {
       // Close: nothing after it is read (RFC 6455 §5.5.1).
       this.parser.stop();
+      if (this.inflatingMessage) {
+        // A compressed message cut off by the close will never finish: drop it, or the
+        // close would wait behind it forever.
+        this.inflatingMessage = false;
+        this.inbound.pop();
+      }
       if (this.inbound.length > 0) this.inbound.push({ data: null, binary: false, close: payload });
       else this.peerClosed(payload);
     }

@@ -99,6 +99,26 @@ describe('compressed messages through the protocol', () => {
     expect(sink.closedInfo).toMatchObject({ code: 1000, wasClean: true });
   });
 
+  it('handles a close that cuts off a compressed message (no wait for a FIN that never comes)', async () => {
+    const { sink, protocol } = make('server');
+    protocol.receive(
+      Buffer.concat([
+        clientFrame(Opcode.Text, compress('complete'), { rsv1: true }),
+        clientFrame(Opcode.Text, compress('never finished'), { rsv1: true, fin: false }),
+        clientFrame(Opcode.Close, closePayload(1000)),
+      ]),
+    );
+    await sink.until(() => sink.closedInfo !== null);
+    expect(sink.messages).toEqual(['complete']);
+    expect(sink.closedInfo).toMatchObject({ code: 1000, wasClean: true, initiatedBy: 'remote' });
+
+    const alone = make('server');
+    alone.protocol.receive(clientFrame(Opcode.Binary, compress('x'), { rsv1: true, fin: false }));
+    alone.protocol.receive(clientFrame(Opcode.Close, closePayload(1001)));
+    await alone.sink.until(() => alone.sink.closedInfo !== null);
+    expect(alone.sink.closedInfo).toMatchObject({ code: 1001, wasClean: true });
+  });
+
   it('inflates a compressed frame that arrives in pieces', async () => {
     const { sink, protocol } = make('server');
     const frame = clientFrame(Opcode.Binary, compress(Buffer.alloc(5000, 7)), { rsv1: true });
