@@ -52,12 +52,26 @@ describe('parley send → transfer → parley receive', () => {
     const [, payload, wire] = send.stdout.text.match(/payloadSize: (\d+) wireSize: (\d+)/)!;
     expect(Number(payload)).toBe(MiB);
     expect(Number(wire)).toBe(MiB + 32 * (2 + 2 + 4));
+    expect(send.stdout.text).toContain('closed: code 1000 wasClean=true');
 
     expect(await receive.exit).toBe(0);
     expect(receive.stdout.text).toContain('receiving random.bin (1048576 bytes)');
     expect(receive.stdout.text).toContain(`OK random.bin: 1048576 bytes, sha256 ${sha256}`);
     expect((await readFile(join(out, 'random.bin'))).equals(content)).toBe(true);
     expect(await readdir(out)).toEqual(['random.bin']);
+  });
+
+  it('closes cleanly after a large send in big fragments (the sender does not pause reading)', async () => {
+    const url = await transferServer();
+    const { cli: receive } = await receiver(url, '--count', '1');
+    const file = join(work, 'large.bin');
+    await writeFile(file, randomBytes(16 * MiB));
+    const send = clis.start(['send', url, file, '--fragment-size', String(256 * 1024), '-q']);
+    expect(await send.exit).toBe(0);
+    expect(send.stdout.text).not.toContain('Step ');
+    expect(send.stdout.text).toContain('closed: code 1000 wasClean=true');
+    expect(await receive.exit).toBe(0);
+    expect(receive.stdout.text).toContain('OK large.bin: 16777216 bytes');
   });
 
   it('cancelling from the progress callback after 3 fragments sends no more and closes cleanly', async () => {
@@ -116,6 +130,7 @@ describe('parley send → transfer → parley receive', () => {
     send.interrupt();
     expect(await send.exit).toBe(1);
     const [, stepsSent] = send.stdout.text.match(/cancelled after (\d+) of 64 fragments/)!;
+    expect(send.stdout.text).toContain('closed: code 1000 wasClean=true');
     expect(Number(stepsSent)).toBeLessThan(64);
     expect(await receive.exit).toBe(1);
     expect(receive.stdout.text).toMatch(

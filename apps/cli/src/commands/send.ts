@@ -42,9 +42,17 @@ closes the connection with 1000; the exit code is then 1.
       per_message_deflate: flag(values, 'deflate'),
       ping_interval: 0,
       reconnect: { enabled: false },
+      // The sender paces itself on bufferedAmount and reads nothing but control frames; with
+      // read-pausing on, the facade client sometimes never reads the server's close reply after
+      // a large send (close handshake timeout, 1006) — see the CLI README.
+      backpressure: { pause_reading: false },
     });
     if (!created.ok) return new UsageError(created.error.issues.map((i) => i.message).join('; '));
     const client = created.value;
+    let closeLine = '';
+    client.on('close', (info) => {
+      closeLine = `closed: code ${info.code}${info.reason === '' ? '' : ` (${info.reason})`} wasClean=${info.wasClean}`;
+    });
     const opened = await client.start();
     if (!opened.ok) {
       writeLine(io.stderr, `parley send: ${opened.error.code}: ${opened.error.message}`);
@@ -75,6 +83,7 @@ closes the connection with 1000; the exit code is then 1.
     const report = outcome.value;
     await waitForBuffered(client, 0);
     await client.stop(1000, report.completed ? '' : 'cancelled');
+    writeLine(io.stdout, closeLine);
     const wire = `${report.wireSize}${report.wireSizePending ? '+ (some fragments still compressing)' : ''}`;
     if (!report.completed) {
       writeLine(
