@@ -81,23 +81,18 @@ closes the connection with 1000; the exit code is then 1.
       return ExitCode.Failure;
     }
     const report = outcome.value;
+    const wire = `${report.wireSize}${report.wireSizePending ? '+ (some fragments still compressing)' : ''}`;
+    writeLine(
+      io.stdout,
+      report.completed
+        ? `sent ${report.name}: sha256 ${report.sha256} in ${Math.round(report.elapsedMs)} ms`
+        : `cancelled after ${report.stepsSent} of ${report.steps} fragments (${report.payloadSize} bytes)`,
+    );
+    writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
     await waitForBuffered(client, 0);
     await client.stop(1000, report.completed ? '' : 'cancelled');
     writeLine(io.stdout, closeLine);
-    const wire = `${report.wireSize}${report.wireSizePending ? '+ (some fragments still compressing)' : ''}`;
-    if (!report.completed) {
-      writeLine(
-        io.stdout,
-        `cancelled after ${report.stepsSent} of ${report.steps} fragments (${report.payloadSize} bytes)`,
-      );
-      writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
-      return ExitCode.Failure;
-    }
-    writeLine(
-      io.stdout,
-      `sent ${report.name}: sha256 ${report.sha256} in ${Math.round(report.elapsedMs)} ms`,
-    );
-    writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
+    if (!report.completed) return ExitCode.Failure;
     return ExitCode.Ok;
   },
 };
