@@ -1,8 +1,13 @@
+import { createServer, type Server } from '@parley/facade';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliRegistry } from './support/cli-harness.js';
 
 const clis = new CliRegistry();
-afterEach(() => clis.stopAll());
+const servers: Server[] = [];
+afterEach(async () => {
+  await clis.stopAll();
+  await Promise.all(servers.splice(0).map((s) => s.stop({ timeout: 1000 })));
+});
 
 async function echoServerUrl(...options: string[]): Promise<string> {
   const server = clis.start(['echo-server', '--port', '0', ...options]);
@@ -27,6 +32,41 @@ describe('parley connect (interactive)', () => {
     await cli.stdout.waitFor(/< \/slash\n/);
     cli.stdin.write('/close 4000 done here\n');
     await cli.stdout.waitFor(/closed: code 4000 wasClean=true by=local/);
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('Ctrl-C at the prompt closes with 1000 and exits 0', async () => {
+    const url = await echoServerUrl();
+    const cli = clis.start(['connect', url, '--no-reconnect'], { tty: true });
+    await cli.stdout.waitFor(/connected to/);
+    cli.stdin.write('\x03');
+    await cli.stdout.waitFor(/closed: code 1000 wasClean=true by=local/);
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('sends -H headers and offers -p protocols in the handshake', async () => {
+    const seen: { token?: string | string[]; protocols?: string[] } = {};
+    const created = createServer(
+      { port: 0, host: '127.0.0.1' },
+      {
+        validate(request) {
+          seen.token = request.headers['x-token'];
+          seen.protocols = request.protocols;
+          return { accept: true, protocol: 'chat.v2' };
+        },
+      },
+    );
+    if (!created.ok) throw new Error(created.error.message);
+    const server = created.value;
+    servers.push(server);
+    expect((await server.start()).ok).toBe(true);
+    const cli = clis.start(
+      ['connect', server.url()!, '--no-reconnect', '-H', 'X-Token: s3cret', '-p', 'chat.v1', '-p', 'chat.v2'],
+      { tty: true },
+    );
+    await cli.stdout.waitFor(/connected to \S+ \(protocol: chat\.v2, extensions: none\)/);
+    expect(seen).toEqual({ token: 's3cret', protocols: ['chat.v1', 'chat.v2'] });
+    cli.stdin.write('/quit\n');
     expect(await cli.exit).toBe(0);
   });
 

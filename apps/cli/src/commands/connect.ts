@@ -188,6 +188,8 @@ class ConnectSession {
     lines.on('close', () => {
       if (tty || !this.#stay) void this.#finishInput();
     });
+    // In a terminal readline turns Ctrl-C into this event instead of a process signal.
+    lines.on('SIGINT', () => void this.#client.stop(1000, 'interrupted'));
     if (tty) {
       this.#out.attachPrompt(lines);
       lines.prompt();
