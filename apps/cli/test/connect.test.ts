@@ -45,7 +45,7 @@ describe('parley connect (interactive)', () => {
   });
 
   it('sends -H headers and offers -p protocols in the handshake', async () => {
-    const seen: { token?: string | string[]; protocols?: string[] } = {};
+    const seen: { token?: string | string[]; protocols?: readonly string[] } = {};
     const created = createServer(
       { port: 0, host: '127.0.0.1' },
       {
