@@ -82,7 +82,8 @@ export async function performUpgrade(
       tls: config.tls,
       proxy,
       signal,
-      highWaterMark: config.backpressure.high_water_mark,
+      // Transport's default mark (1 MiB) until its lost-drain fix lands: see the client README.
+      highWaterMark: undefined,
     });
     if (!dialed.ok) return err({ ...dialed.error, url: url.href });
     const connection = dialed.value;
