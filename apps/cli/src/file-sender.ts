@@ -12,6 +12,8 @@ export const DEFAULT_FRAGMENT_SIZE = 32 * 1024;
 export const MAX_FRAGMENT_SIZE = 1024 * 1024;
 /** Fragments are not handed to the client while it still buffers more than this. */
 const PACING_LIMIT = 1024 * 1024;
+/** Bytes read from disk at a time (rounded down to whole fragments). */
+const READ_BLOCK = 1024 * 1024;
 
 export interface SendProgress {
   /** 1-based number of the fragment just handed to the connection. */
@@ -68,6 +70,7 @@ function cancelled(signal: AbortSignal | undefined): boolean {
 export async function sendFile(options: SendFileOptions): Promise<Result<SendFileReport, SendFailure>> {
   const { client } = options;
   const fragmentSize = options.fragmentSize ?? DEFAULT_FRAGMENT_SIZE;
+  const throttleMs = options.throttleMs ?? 0;
   const name = options.name ?? basename(options.path);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -88,6 +91,12 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
     let sent = 0;
     let wireSize = 0;
     let wireSizePending = false;
+    // Fragments are views of blocks of about READ_BLOCK bytes: one disk read and one event-loop
+    // turn per block, not per fragment. The codec may keep a reference to a view it was given,
+    // so every block is a fresh buffer that is never written again.
+    const blockSize = fragmentSize * Math.max(1, Math.floor(READ_BLOCK / fragmentSize));
+    let block = Buffer.alloc(0);
+    let blockOffset = 0;
     for (let step = 1; step <= steps; step++) {
       if (cancelled(options.signal)) {
         return cancel(
@@ -96,12 +105,19 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
           started,
         );
       }
-      await waitForBuffered(client, PACING_LIMIT);
-      const fragment = Buffer.allocUnsafe(Math.min(fragmentSize, total - sent));
-      const { bytesRead } = await handle.read(fragment, 0, fragment.length, sent);
-      if (bytesRead !== fragment.length) {
-        return err({ code: 'FILE_CHANGED', message: `${options.path} shrank while being sent` });
+      if (blockOffset === block.length) {
+        // A new disk block: let the socket flush and Ctrl-C arrive, then read ahead.
+        if (step > 1 && throttleMs === 0) await nextTurn();
+        block = Buffer.allocUnsafe(Math.min(blockSize, total - sent));
+        const { bytesRead } = await handle.read(block, 0, block.length, sent);
+        if (bytesRead !== block.length) {
+          return err({ code: 'FILE_CHANGED', message: `${options.path} shrank while being sent` });
+        }
+        blockOffset = 0;
       }
+      await waitForBuffered(client, PACING_LIMIT);
+      const fragment = block.subarray(blockOffset, Math.min(blockOffset + fragmentSize, block.length));
+      blockOffset += fragment.length;
       hash.update(fragment);
       const result = client.send(fragment, { binary: true });
       if (!result.ok) return err(result.error);
@@ -116,8 +132,7 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
           started,
         );
       }
-      if ((options.throttleMs ?? 0) > 0) await sleep(options.throttleMs);
-      else await nextTurn();
+      if (throttleMs > 0) await sleep(throttleMs);
     }
     const sha256 = hash.digest('hex');
     const end = client.send(encodeControl({ type: 'end', name, size: total, sha256 }));
