@@ -21,6 +21,8 @@ export interface RelayServerOptions {
   readonly port: number;
   readonly host: string;
   readonly deflate: boolean;
+  /** PEM strings or file paths: serve wss://. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export async function startRelayServer(options: RelayServerOptions): Promise<Result<Server, ParleyError>> {
@@ -29,6 +31,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Res
     host: options.host,
     server_id: options.mode,
     per_message_deflate: options.deflate,
+    ...(options.tls === undefined ? {} : { tls: { cert: options.tls.cert, key: options.tls.key } }),
     // The transfer relay forwards whole files to receivers that may read slower than the
     // sender writes: queue for them (the sender paces itself) instead of closing with 1013.
     ...(options.mode === 'transfer' ? { backpressure: { policy: 'wait' as const } } : {}),

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpServer, type HttpServer, sendText } from '@parley/http-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from './support/certificate.js';
 import { runCli } from './support/cli-harness.js';
 
 // A self-signed certificate for 127.0.0.1, made by openssl at test time (no keys in the repo).
@@ -14,29 +14,9 @@ let url: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-cli-tls-'));
-  cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=parley-test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const made = makeSelfSignedCertificate(dir);
+  cert = made.cert;
+  const key = made.key;
   const created = createHttpServer({
     port: 0,
     host: '127.0.0.1',

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { flag, integerOption, parseHeaderList, stringList, UsageError } from '../args.js';
 import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
+import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
 import { type CliIo, writeLine } from '../io.js';
 import { describeBinary, EventPrinter } from '../output.js';
 import { INPUT_HELP, type InputAction, parseInputLine } from './connect-input.js';
@@ -20,6 +21,7 @@ Incoming messages, pongs, close and reconnect attempts are printed.
       --stay            with piped stdin: keep running after stdin ends
   -v, --verbose         also print the 101 response headers and pings from the server
       --json            one JSON object per event on stdout
+${CLIENT_TLS_HELP}
 
 ${INPUT_HELP}
 
@@ -38,6 +40,8 @@ export const connectCommand: Command = {
     stay: { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
     json: { type: 'boolean' },
+
+    ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
     const [url, ...extra] = positionals;
@@ -47,7 +51,10 @@ export const connectCommand: Command = {
     if (headers instanceof UsageError) return headers;
     const pingInterval = integerOption(values, 'ping-interval', 30_000, 0, 2 ** 31 - 1);
     if (pingInterval instanceof UsageError) return pingInterval;
+    const tls = clientTlsConfig(values);
+    if (tls instanceof UsageError) return tls;
     const created = createClient({
+      ...tls,
       url,
       headers,
       protocols: stringList(values, 'protocol'),

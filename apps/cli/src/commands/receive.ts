@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { flag, integerOption, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
+import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
 import { FileReceiver, type ReceiveOutcome } from '../file-receiver.js';
 import { writeLine } from '../io.js';
 import { EventPrinter } from '../output.js';
@@ -21,12 +22,15 @@ sent outside a file are saved as message-N.bin. Other text messages are printed.
       --count N      exit after N files/messages (default 0: until Ctrl-C or the server closes)
       --no-deflate   do not offer permessage-deflate
       --json         one JSON object per event on stdout
+${CLIENT_TLS_HELP}
 Exit code 1 when any file was incomplete or did not match.`,
   options: {
     out: { type: 'string', short: 'o' },
     count: { type: 'string', short: 'n' },
     'no-deflate': { type: 'boolean' },
     json: { type: 'boolean' },
+
+    ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
     const [url, ...extra] = positionals;
@@ -34,7 +38,10 @@ Exit code 1 when any file was incomplete or did not match.`,
     if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
     const count = integerOption(values, 'count', 0, 0, Number.MAX_SAFE_INTEGER);
     if (count instanceof UsageError) return count;
+    const tls = clientTlsConfig(values);
+    if (tls instanceof UsageError) return tls;
     const created = createClient({
+      ...tls,
       url,
       per_message_deflate: !flag(values, 'no-deflate'),
       reconnect: { enabled: false },

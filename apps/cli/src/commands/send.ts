@@ -2,6 +2,7 @@ import { createClient } from '@parley/facade';
 import { flag, integerOption, stringOption, UsageError } from '../args.js';
 import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
+import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
 import { DEFAULT_FRAGMENT_SIZE, MAX_FRAGMENT_SIZE, sendFile } from '../file-sender.js';
 import { writeLine } from '../io.js';
 import { formatBytes, formatRate } from '../output.js';
@@ -21,13 +22,16 @@ closes the connection with 1000; the exit code is then 1.
       --throttle-ms N    wait N ms between fragments (default 0)
       --name NAME        file name announced to the receiver (default: the file's base name)
       --deflate          offer permessage-deflate (off by default: files are usually compressed)
-  -q, --quiet            no per-fragment progress lines`,
+  -q, --quiet            no per-fragment progress lines
+${CLIENT_TLS_HELP}`,
   options: {
     'fragment-size': { type: 'string' },
     'throttle-ms': { type: 'string' },
     name: { type: 'string' },
     deflate: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
+
+    ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
     const [url, path, ...extra] = positionals;
@@ -37,7 +41,10 @@ closes the connection with 1000; the exit code is then 1.
     if (fragmentSize instanceof UsageError) return fragmentSize;
     const throttleMs = integerOption(values, 'throttle-ms', 0, 0, 60_000);
     if (throttleMs instanceof UsageError) return throttleMs;
+    const tls = clientTlsConfig(values);
+    if (tls instanceof UsageError) return tls;
     const created = createClient({
+      ...tls,
       url,
       per_message_deflate: flag(values, 'deflate'),
       ping_interval: 0,

@@ -4,6 +4,7 @@ import { flag, integerOption, type ParsedArgs, stringOption, UsageError } from '
 import { type Command, ExitCode } from '../command.js';
 import { type CliIo, whenAborted, writeLine } from '../io.js';
 import { type RelayMode, startRelayServer } from '../relay-server.js';
+import { SERVER_TLS_HELP, SERVER_TLS_OPTIONS, serverTlsConfig } from '../tls-options.js';
 
 const DEFAULT_WS_PORT = 8008;
 const DEFAULT_HTTP_PORT = 8080;
@@ -14,11 +15,14 @@ async function serveRelay(mode: RelayMode, args: ParsedArgs, io: CliIo): Promise
   if (args.positionals.length > 0) return new UsageError(`unexpected argument '${args.positionals[0]}'`);
   const port = integerOption(args.values, 'port', DEFAULT_WS_PORT, 0, 65535);
   if (port instanceof UsageError) return port;
+  const tls = serverTlsConfig(args.values);
+  if (tls instanceof UsageError) return tls;
   const started = await startRelayServer({
     mode,
     port,
     host: stringOption(args.values, 'host') ?? DEFAULT_HOST,
     deflate: flag(args.values, 'deflate'),
+    ...tls,
   });
   if (!started.ok) {
     writeLine(io.stderr, `parley: ${started.error.code}: ${started.error.message}`);
@@ -37,11 +41,13 @@ const relayOptions = {
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   deflate: { type: 'boolean' },
+  ...SERVER_TLS_OPTIONS,
 } as const;
 
 const relayOptionHelp = `  -p, --port P     port to listen on (default ${DEFAULT_WS_PORT}; 0 picks a free port)
       --host H     address to bind (default ${DEFAULT_HOST})
       --deflate    accept permessage-deflate
+${SERVER_TLS_HELP}
 Stops gracefully (close code 1001) on SIGINT/SIGTERM.`;
 
 export const echoServerCommand: Command = {
