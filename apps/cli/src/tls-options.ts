@@ -6,8 +6,15 @@ export const CLIENT_TLS_OPTIONS = {
   insecure: { type: 'boolean', short: 'k' },
 } as const;
 
-export const CLIENT_TLS_HELP = `      --cacert FILE    trust the CA certificate(s) in FILE (PEM) for wss://
-  -k, --insecure       do not verify the server certificate`;
+/** Help lines for the client TLS flags, descriptions starting at column `width`. */
+export function clientTlsHelp(width: number): string {
+  return [
+    ['      --cacert FILE', 'trust the CA certificate(s) in FILE (PEM) for wss://'],
+    ['  -k, --insecure', 'do not verify the server certificate'],
+  ]
+    .map(([flags, text]) => `${flags!.padEnd(width)}${text}`)
+    .join('\n');
+}
 
 /** `{ tls: { ca } }` for createClient, `{}` for the defaults (system trust store). */
 export function clientTlsConfig(values: OptionValues): { tls?: { ca: string } } | UsageError {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { flag, integerOption, parseHeaderList, stringList, UsageError } from '../args.js';
 import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
-import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
+import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { type CliIo, writeLine } from '../io.js';
 import { describeBinary, EventPrinter } from '../output.js';
 import { INPUT_HELP, type InputAction, parseInputLine } from './connect-input.js';
@@ -21,7 +21,7 @@ Incoming messages, pongs, close and reconnect attempts are printed.
       --stay            with piped stdin: keep running after stdin ends
   -v, --verbose         also print the 101 response headers and pings from the server
       --json            one JSON object per event on stdout
-${CLIENT_TLS_HELP}
+${clientTlsHelp(24)}
 
 ${INPUT_HELP}
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { flag, integerOption, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
-import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
+import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { FileReceiver, type ReceiveOutcome } from '../file-receiver.js';
 import { writeLine } from '../io.js';
 import { EventPrinter } from '../output.js';
@@ -22,7 +22,7 @@ sent outside a file are saved as message-N.bin. Other text messages are printed.
       --count N      exit after N files/messages (default 0: until Ctrl-C or the server closes)
       --no-deflate   do not offer permessage-deflate
       --json         one JSON object per event on stdout
-${CLIENT_TLS_HELP}
+${clientTlsHelp(21)}
 Exit code 1 when any file was incomplete or did not match.`,
   options: {
     out: { type: 'string', short: 'o' },

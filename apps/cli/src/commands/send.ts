@@ -2,7 +2,7 @@ import { createClient } from '@parley/facade';
 import { flag, integerOption, stringOption, UsageError } from '../args.js';
 import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
-import { CLIENT_TLS_HELP, CLIENT_TLS_OPTIONS, clientTlsConfig } from '../tls-options.js';
+import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { DEFAULT_FRAGMENT_SIZE, MAX_FRAGMENT_SIZE, sendFile } from '../file-sender.js';
 import { writeLine } from '../io.js';
 import { formatBytes, formatRate } from '../output.js';
@@ -23,7 +23,7 @@ closes the connection with 1000; the exit code is then 1.
       --name NAME        file name announced to the receiver (default: the file's base name)
       --deflate          offer permessage-deflate (off by default: files are usually compressed)
   -q, --quiet            no per-fragment progress lines
-${CLIENT_TLS_HELP}`,
+${clientTlsHelp(25)}`,
   options: {
     'fragment-size': { type: 'string' },
     'throttle-ms': { type: 'string' },
