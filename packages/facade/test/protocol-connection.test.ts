@@ -153,6 +153,31 @@ describe('ProtocolConnection', () => {
     expect(transport.paused).toBe(false);
   });
 
+  it('resumes reading when the transport never reports a drain but the buffer is gone', async () => {
+    const { transport, core } = setup();
+    let drains = 0;
+    (core as unknown as { owner: ConnectionOwner }).owner.onDrain = () => drains++;
+    transport.bufferedAmount = 200_000;
+    core.highWater(200_000);
+    expect(transport.paused).toBe(true);
+    transport.bufferedAmount = 0; // the socket wrote everything synchronously and emitted no 'drain'
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(transport.paused).toBe(false);
+    expect(drains).toBe(1);
+    core.drain(); // a late drain from the transport is not reported twice
+    expect(drains).toBe(1);
+  });
+
+  it('keeps reading paused while the buffer is still over the mark after the safety check', async () => {
+    const { transport, core } = setup();
+    transport.bufferedAmount = 200_000;
+    core.highWater(200_000);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(transport.paused).toBe(true);
+    core.drain(); // the real drain
+    expect(transport.paused).toBe(false);
+  });
+
   it("backpressure 'drop' returns outcome dropped without writing", () => {
     const { transport, core } = setup({ maxBuffered: 10, policy: 'drop' });
     transport.bufferedAmount = 11;

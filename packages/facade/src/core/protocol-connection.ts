@@ -94,6 +94,7 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   private localDiagnostic: string | undefined = undefined;
   private transportError: TransportError | undefined = undefined;
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
+  private awaitingDrain = false;
 
   constructor(transport: Connection, owner: ConnectionOwner, options: ProtocolConnectionOptions) {
     this.transport = transport;
@@ -223,11 +224,17 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   }
 
   highWater(bufferedAmount: number): void {
+    this.awaitingDrain = true;
     if (this.backpressure.pauseReading) this.pauseReading(PauseReason.Backpressure);
     this.owner.onHighWater?.(bufferedAmount);
+    // Safety net: Node emits no 'drain' when a large write completes synchronously, so a
+    // drain can go missing below us; without it reading would stay paused forever.
+    setImmediate(checkMissedDrain, this);
   }
 
   drain(): void {
+    if (!this.awaitingDrain) return;
+    this.awaitingDrain = false;
     // The peer's TCP stack took our backlog: it is alive even if we were not reading it.
     this.liveness?.markAlive();
     this.resumeReading(PauseReason.Backpressure);
@@ -337,6 +344,17 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
     this.closeTimer = null;
   }
 
+  /** @internal one macrotask after crossing the high-water mark: drain if the buffer is gone. */
+  checkMissedDrain(): void {
+    if (
+      this.awaitingDrain &&
+      !this.finished &&
+      this.transport.bufferedAmount < this.transport.highWaterMark
+    ) {
+      this.drain();
+    }
+  }
+
   /** @internal the close timer fired: the peer did not finish the close in time. */
   closeTimedOut(): void {
     this.closeTimer = null;
@@ -351,6 +369,10 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
       this.finishIfProtocolDidNot();
     }
   }
+}
+
+function checkMissedDrain(core: ProtocolConnection): void {
+  core.checkMissedDrain();
 }
 
 function destroyAfterCloseTimeout(core: ProtocolConnection): void {
