@@ -70,7 +70,7 @@ for (const [target, reason] of targets) {
       const cases = casesFor('client', all);
       it(`${name} (${cases.length} cases)`, { timeout: SECTION_TIMEOUT_MS }, async () => {
         const heavy = cases.some((c) => c.id.startsWith('9.'));
-        const results = await runPool(cases, (c) => runClientCase(ctx, c), heavy ? 4 : 16);
+        const results = await runPool(cases, (c) => runClientCase(ctx, c), heavy ? 8 : 16);
         await recordResults(`client ${name}`, t.name, results);
         expect(tally(results).ok).toBeGreaterThan(0);
         expect(unexpected(t, cases, results)).toEqual([]);

@@ -174,8 +174,14 @@ export async function runClientCase(ctx: ClientSuiteContext, c: ConformanceCase)
   const started: RunningEchoClient[] = [];
   const result = await runCase(c, (cc) => openClientCase(ctx, cc, started));
   for (const client of started) {
+    if (result.verdict === 'failed') {
+      // Already failed: stop it now rather than wait out a second timeout.
+      client.stop();
+      await expectClientFinished(client);
+      continue;
+    }
     const problem = await expectClientFinished(client);
-    if (problem && result.verdict !== 'failed' && result.verdict !== 'n/a') {
+    if (problem && result.verdict !== 'n/a') {
       return { ...result, verdict: 'failed', detail: problem };
     }
   }
