@@ -119,7 +119,11 @@ export const FAIL_FAST_WAIT_MS = 2_000;
  * The bytes sent so far already make the text invalid, FIN not sent: the testee must close with
  * 1007 now. If it does not, the suite sends the final fragment: a 1007 then is non-strict.
  */
-export async function expectFailFast(peer: Peer, strict: boolean): Promise<void> {
+export async function expectFailFast(
+  peer: Peer,
+  strict: boolean,
+  sendRest: () => void = () => peer.send({ opcode: OP.continuation, payload: '' }),
+): Promise<void> {
   if (strict) {
     const e = await peer.next(FAIL_FAST_WAIT_MS);
     if (e.kind !== 'timeout') {
@@ -128,7 +132,7 @@ export async function expectFailFast(peer: Peer, strict: boolean): Promise<void>
       return;
     }
   }
-  peer.send({ opcode: OP.continuation, payload: '' });
+  sendRest();
   try {
     await expectFailClose(peer, [1007]);
   } catch (err) {
@@ -228,7 +232,43 @@ function utf8Cases(): ConformanceCase[] {
       });
     }
   }
+  cases.push(...withinOneFrameCases(++sub));
   return cases;
+}
+
+/**
+ * Autobahn 6.4.3/6.4.4: the invalid bytes arrive in the middle of one unfragmented 64 KiB
+ * frame whose rest is never sent. A testee that validates only complete frames waits forever
+ * (non-strict once the rest arrives).
+ */
+function withinOneFrameCases(sub: number): ConformanceCase[] {
+  const picks = [
+    'surrogate U+D800',
+    'overlong "/" (2 bytes)',
+    'byte 0xFF',
+    '3-byte lead then ASCII',
+    'U+110000',
+  ];
+  let n = 0;
+  return INVALID_SEQUENCES.filter(([name]) => picks.includes(name)).map(([name, seqHex]) => {
+    const bytes = Buffer.alloc(64 * 1024, 0x61);
+    PREFIX.copy(bytes, 0);
+    hex(seqHex).copy(bytes, PREFIX.length);
+    const knownAt = invalidAfter(bytes) ?? bytes.length;
+    return {
+      id: `6.${sub}.${++n}`,
+      title: `invalid (${name}) early in one 64 KiB frame, the rest of the frame not sent: 1007 at once`,
+      failFast: true,
+      async run(peer: Peer) {
+        const frame = peer.encode({ opcode: OP.text, payload: bytes });
+        const headerLength = frame.length - bytes.length;
+        peer.write(frame.subarray(0, headerLength + knownAt));
+        await expectFailFast(peer, peer.options.strictFailFast, () =>
+          peer.write(frame.subarray(headerLength + knownAt)),
+        );
+      },
+    };
+  });
 }
 
 export const utf8Section = utf8Cases();
