@@ -39,8 +39,9 @@ export class OutboundQueue {
     return this.entries.length;
   }
 
+  /** Nothing queued and nothing being written: a new frame may go straight to the sink. */
   get idle(): boolean {
-    return this.entries.length === 0;
+    return this.entries.length === 0 && !this.flushing;
   }
 
   push(entry: OutboundEntry): void {
@@ -48,7 +49,11 @@ export class OutboundQueue {
     this.flush();
   }
 
-  /** Writes every ready entry from the head; stops at the first open one. */
+  /**
+   * Writes every ready entry from the head; stops at the first open one. A finished entry
+   * leaves the queue before its chunks are written, so `length` already counts it as sent
+   * when the sink sees its bytes; sends made from inside the sink queue up behind it.
+   */
   flush(): void {
     if (this.flushing) return;
     this.flushing = true;
@@ -56,13 +61,19 @@ export class OutboundQueue {
       for (;;) {
         const head = this.entries[0];
         if (head === undefined) break;
-        const chunks = head.chunks;
-        if (chunks.length > 0) {
-          head.chunks = [];
-          for (const chunk of chunks) this.write(chunk);
+        if (head.open) {
+          // A stream at the head: write what it has, including chunks added from inside the sink.
+          for (let chunks = head.chunks; chunks.length > 0; chunks = head.chunks) {
+            head.chunks = [];
+            for (const chunk of chunks) this.write(chunk);
+          }
+          if (head.open) break;
+          continue; // it ended meanwhile: finish it on the next pass
         }
-        if (head.open) break;
         this.entries.shift();
+        const chunks = head.chunks;
+        head.chunks = [];
+        for (const chunk of chunks) this.write(chunk);
         const done = head.onWritten;
         if (done !== null) {
           head.onWritten = null;

@@ -303,3 +303,52 @@ describe('useNativeMasking (opt-in bufferutil)', () => {
     }
   });
 });
+
+describe('OutboundQueue', () => {
+  it('counts an entry as sent when its bytes reach the sink, and queues writes made from inside the sink', async () => {
+    const { OutboundEntry, OutboundQueue } = await import('../src/outbound-queue.js');
+    const written: string[] = [];
+    const lengths: number[] = [];
+    let queue: InstanceType<typeof OutboundQueue>;
+    const late = new OutboundEntry(false);
+    late.add(Buffer.from('late'));
+    queue = new OutboundQueue((data) => {
+      written.push(data.toString());
+      lengths.push(queue.length);
+      if (data.toString() === 'a1') {
+        expect(queue.idle).toBe(false);
+        queue.push(late);
+      }
+    });
+    const stream = new OutboundEntry(true);
+    queue.push(stream);
+    const ready = new OutboundEntry(false);
+    ready.add(Buffer.from('b'));
+    queue.push(ready);
+    stream.add(Buffer.from('a1'));
+    queue.flush();
+    expect(written).toEqual(['a1']);
+    // The stream ends from inside the sink while its last chunk is being written.
+    const ending = new OutboundQueue((data) => {
+      written.push(data.toString());
+      if (data.toString() === 'x') {
+        endingStream.add(Buffer.from('y'));
+        endingStream.open = false;
+        ending.flush();
+      }
+    });
+    const endingStream = new OutboundEntry(true);
+    ending.push(endingStream);
+    const after = new OutboundEntry(false);
+    after.add(Buffer.from('z'));
+    ending.push(after);
+    endingStream.add(Buffer.from('x'));
+    ending.flush();
+    expect(written).toEqual(['a1', 'x', 'y', 'z']);
+    expect(ending.idle).toBe(true);
+    stream.open = false;
+    queue.flush();
+    expect(written).toEqual(['a1', 'x', 'y', 'z', 'b', 'late']);
+    expect(lengths).toEqual([2, 1, 0]);
+  });
+});
