@@ -197,4 +197,24 @@ describe('client against hostile servers', () => {
     await client.start();
     expect(await message).toBe('early bird');
   });
+
+  it('highWater and drain events let a sender pace itself', async () => {
+    let serverSocket: net.Socket | undefined;
+    const url = await hostileServer((socket) => {
+      serverSocket = socket;
+      socket.pause();
+    });
+    const client = makeClient({ url, per_message_deflate: false, backpressure: { policy: 'wait' } });
+    await client.start();
+    const marks: number[] = [];
+    client.on('highWater', (amount) => marks.push(amount));
+    const drained = nextEvent<void>(client, 'drain');
+    const chunk = Buffer.alloc(256 * 1024, 5);
+    for (let i = 0; i < 32 && marks.length === 0; i++) client.send(chunk);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toBeGreaterThanOrEqual(1024 * 1024);
+    serverSocket!.resume();
+    await drained;
+    expect(client.readyState).toBe('open');
+  });
 });

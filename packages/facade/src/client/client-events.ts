@@ -59,4 +59,8 @@ export interface ClientEventMap {
   ping: (payload: Buffer) => void;
   pong: (payload: Buffer) => void;
   reconnecting: (info: ReconnectInfo) => void;
+  /** The outgoing buffer crossed the write high-water mark: pause producing until `drain`. */
+  highWater: (bufferedAmount: number) => void;
+  /** The outgoing buffer went back under the high-water mark: sending may resume. */
+  drain: () => void;
 }

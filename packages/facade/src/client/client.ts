@@ -212,6 +212,14 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
     this.emit('pong', payload);
   }
 
+  onHighWater(bufferedAmount: number): void {
+    this.emit('highWater', bufferedAmount);
+  }
+
+  onDrain(): void {
+    this.emit('drain');
+  }
+
   onClosing(): void {
     if (this.#state === 'open') this.#state = 'closing';
   }

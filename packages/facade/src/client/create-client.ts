@@ -29,7 +29,17 @@ export function createClient(
 }
 
 function attachHandler(client: Client, handler: ClientHandler): void {
-  const events = ['open', 'message', 'close', 'error', 'ping', 'pong', 'reconnecting'] as const;
+  const events = [
+    'open',
+    'message',
+    'close',
+    'error',
+    'ping',
+    'pong',
+    'reconnecting',
+    'highWater',
+    'drain',
+  ] as const;
   for (const event of events) {
     const method = handler[event] as ((...args: unknown[]) => void) | undefined;
     if (method === undefined) continue;
