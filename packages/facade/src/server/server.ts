@@ -66,8 +66,9 @@ export class Server<D = unknown>
   implements UpgradeHost<D>, SessionHost<D>
 {
   readonly config: ResolvedServerConfig;
-  /** Open sessions by id. */
-  readonly sessions = new Map<string, Session<D>>();
+  /** Open sessions by id (read-only view; the server adds and removes them). */
+  readonly sessions: ReadonlyMap<string, Session<D>>;
+  private readonly byId = new Map<string, Session<D>>();
   readonly iteratorCapacity: number;
   readonly rateLimitPolicy: 'drop' | 'close';
 
@@ -88,6 +89,7 @@ export class Server<D = unknown>
   constructor(config: ResolvedServerConfig, handler: SessionHandler<D> = {}) {
     super();
     this.config = config;
+    this.sessions = this.byId;
     this.routes.set(config.path, handler);
     this.iteratorCapacity = config.event_queue_size;
     this.rateLimitPolicy = config.rate_limit === false ? 'close' : config.rate_limit.policy;
@@ -219,7 +221,7 @@ export class Server<D = unknown>
       limiter,
     );
     session.core = new ProtocolConnection(conn, session, this.settings.coreOptions(outcome.deflate));
-    this.sessions.set(id, session);
+    this.byId.set(id, session);
     if (this.eventsPaused) session.core.pauseReading(PauseReason.QueueFull);
     session.onOpen();
     this.emit('connection', session);
@@ -304,7 +306,7 @@ export class Server<D = unknown>
   }
 
   dispatchClose(session: Session<D>, details: CloseDetails): void {
-    this.sessions.delete(session.id);
+    this.byId.delete(session.id);
     this.topicRegistry.leaveAll(session);
     this.emit('disconnection', session, details);
     this.eventQueue?.push({ type: 'disconnection', session, data: details });
