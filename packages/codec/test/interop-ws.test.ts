@@ -119,7 +119,10 @@ describe('interop with ws', () => {
     const sink = new RecordingSink();
     const protocol = new WebSocketProtocol(sink, { role: 'server' });
     for (const chunk of chunks) protocol.receive(chunk);
-    expect(sink.messages).toEqual(['héllo', Buffer.alloc(70_000, 5), 'fragmented']);
+    expect(sink.messages.length).toBe(3);
+    expect(sink.messages[0]).toBe('héllo');
+    expect(Buffer.alloc(70_000, 5).equals(sink.messages[1] as Buffer)).toBe(true);
+    expect(sink.messages[2]).toBe('fragmented');
     expect(sink.events.filter((e) => e.type === 'ping').length).toBe(1);
     expect(sink.closedInfo).toMatchObject({ code: 4000, reason: 'done', wasClean: true });
   });
