@@ -171,6 +171,24 @@ describe('refusals before the upgrade', () => {
     expect(refused).toContain('too many handshakes in progress');
   });
 
+  it('answers every handshake of a connection flood: 101 up to max_connections, 503 past it', async () => {
+    const { port } = await startServer({ max_connections: 20 });
+    const sockets = await Promise.all(Array.from({ length: 60 }, () => rawSocket(port)));
+    const answers = await Promise.all(
+      sockets.map((socket) => {
+        socket.write(upgradeRequest('/'));
+        return readUntil(socket, (data) => data.includes('\r\n\r\n')).then((data) =>
+          data.toString().slice(9, 12),
+        );
+      }),
+    );
+    const counts = answers.reduce<Record<string, number>>((acc, status) => {
+      acc[status] = (acc[status] ?? 0) + 1;
+      return acc;
+    }, {});
+    expect(counts).toEqual({ '101': 20, '503': 40 });
+  });
+
   it('answers a plain HTTP request with 426 by default', async () => {
     const { port } = await startServer();
     const socket = await rawSocket(port);
