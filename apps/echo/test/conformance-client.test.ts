@@ -13,7 +13,15 @@ import {
 import { cliClientTarget, removeCliBundle } from './support/cli-targets.js';
 import { loadParleyClient } from './support/parley-targets.js';
 import { RawWebSocketServer } from './support/raw-server.js';
-import { type CaseResult, type ConformanceCase, problems, recordResults, tally } from './support/runner.js';
+import {
+  type CaseResult,
+  type ConformanceCase,
+  FULL_RUN,
+  forTarget,
+  problems,
+  recordResults,
+  tally,
+} from './support/runner.js';
 import { casesFor, SECTIONS } from './support/server-suite.js';
 import { type EchoClientTarget, wsReferenceClient } from './support/targets.js';
 
@@ -27,7 +35,7 @@ const cli = cliClientTarget();
 afterAll(removeCliBundle);
 
 /** PARLEY_CONFORMANCE_FULL=1 runs every 8th case through the CLI client instead of a smoke set. */
-const FULL_CLI = process.env.PARLEY_CONFORMANCE_FULL === '1';
+const FULL_CLI = FULL_RUN;
 
 function unexpected(target: EchoClientTarget, cases: ConformanceCase[], results: CaseResult[]): string[] {
   const laxFailFast = new Set(target.strictFailFast ? [] : cases.filter((c) => c.failFast).map((c) => c.id));
@@ -67,7 +75,7 @@ for (const [target, reason] of targets) {
     });
 
     for (const [name, all] of CLIENT_SECTIONS) {
-      const cases = casesFor('client', all);
+      const cases = forTarget(t.name, casesFor('client', all));
       it(`${name} (${cases.length} cases)`, { timeout: SECTION_TIMEOUT_MS }, async () => {
         const heavy = cases.some((c) => c.id.startsWith('9.'));
         const results = await runPool(cases, (c) => runClientCase(ctx, c), heavy ? 8 : 16);

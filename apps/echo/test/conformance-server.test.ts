@@ -11,6 +11,8 @@ import { loadParleyServer } from './support/parley-targets.js';
 import {
   type CaseResult,
   type ConformanceCase,
+  FULL_RUN,
+  forTarget,
   problems,
   recordResults,
   runCase,
@@ -83,7 +85,10 @@ for (const [target, reason] of targets) {
 
     for (const [name, cases] of SECTIONS) {
       // The CLI runs the same engine as the in-process server: it skips the 1–16 MiB cases.
-      const selected = t.name === 'parley-cli' ? cases.filter((c) => !LARGE_CASE.test(c.title)) : cases;
+      const selected =
+        t.name === 'parley-cli' && !FULL_RUN
+          ? cases.filter((c) => !LARGE_CASE.test(c.title))
+          : forTarget(t.name, cases);
       it(`${name} (${casesFor('server', selected).length} cases)`, {
         timeout: SECTION_TIMEOUT_MS,
       }, async () => {
