@@ -50,4 +50,13 @@ export type {
   DeflateTransformOptions,
 } from './deflate-transform.js';
 export { type ProtocolState, WebSocketProtocol } from './protocol.js';
-export { PerMessageDeflate } from './deflate/per-message-deflate.js';
+export {
+  type DeflateErrorCode,
+  PerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedDeflateSettings,
+} from './deflate/per-message-deflate.js';
+export { DEFLATE_DEFAULTS } from './deflate/defaults.js';
+export { setZlibConcurrency, ZlibJobLimiter } from './deflate/zlib-job-limiter.js';
+export { DeflateContextBudget, setDeflateContextBudget } from './deflate/deflate-context-budget.js';
+export { ZlibEnginePool } from './deflate/zlib-engine-pool.js';
