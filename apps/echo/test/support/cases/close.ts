@@ -100,6 +100,25 @@ function closeCases(): ConformanceCase[] {
   });
 
   n = 0;
+  id = () => `7.2.${++n}`;
+  for (const [what, before] of [
+    ['after an echo', [{ opcode: OP.text, payload: 'last words' }]],
+    ['in the middle of a fragmented message', [{ opcode: OP.text, payload: 'half', fin: false }]],
+  ] as const) {
+    cases.push({
+      id: id(),
+      title: `TCP FIN without a close frame ${what}: the testee closes its side too (1006, no hang)`,
+      async run(peer) {
+        peer.sendAll([...before]);
+        if (before[0].fin !== false) await expectEcho(peer, OP.text, Buffer.from('last words'));
+        peer.closeSent = true; // no close handshake in this case
+        peer.end();
+        await expectEnd(peer);
+      },
+    });
+  }
+
+  n = 0;
   id = () => `7.3.${++n}`;
   cases.push({
     id: id(),
