@@ -178,6 +178,28 @@ describe('ProtocolConnection', () => {
     expect(transport.paused).toBe(false);
   });
 
+  it('a local close resumes reading paused for any reason, so the close reply can be read', () => {
+    const { transport, owner, core } = setup();
+    transport.bufferedAmount = 500_000;
+    core.highWater(500_000); // our backlog: reading paused, and no drain is coming
+    core.pauseReading(PauseReason.QueueFull);
+    expect(transport.paused).toBe(true);
+    expect(core.close(1000, 'done').ok).toBe(true);
+    expect(transport.paused).toBe(false);
+    core.highWater(600_000); // more backpressure while closing must not pause again
+    expect(transport.paused).toBe(false);
+    transport.handler!.data(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]));
+    expect(owner.closes[0]).toMatchObject({ code: 1000, wasClean: true, diagnostic: 'closed locally' });
+  });
+
+  it('a close started by the peer resumes reading too', () => {
+    const { transport, core } = setup();
+    core.highWater(500_000);
+    expect(transport.paused).toBe(true);
+    transport.handler!.data(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]));
+    expect(transport.paused).toBe(false);
+  });
+
   it("backpressure 'drop' returns outcome dropped without writing", () => {
     const { transport, core } = setup({ maxBuffered: 10, policy: 'drop' });
     transport.bufferedAmount = 11;

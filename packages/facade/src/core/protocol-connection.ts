@@ -169,7 +169,12 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   close(code?: number, reason?: string): Result<void, SendError> {
     if (this.finished) return err(notOpen());
     const started = this.protocol.close(code, reason);
-    if (started.ok && !this.finished) this.armCloseTimer();
+    if (started.ok && !this.finished) {
+      this.armCloseTimer();
+      // Whatever paused reading (backpressure, a full queue, the application), the peer's
+      // close reply must be read or the handshake can only end by timing out.
+      this.resumeAllReading();
+    }
     return started;
   }
 
@@ -184,6 +189,8 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
 
   /** Stops reading from the peer for `reason` (a `PauseReason` bit). */
   pauseReading(reason: number): void {
+    // Once closing, keep reading: only the peer's close reply can finish the handshake.
+    if (this.protocol.state !== 'open') return;
     if (this.pausedFor === 0) this.transport.pause();
     this.pausedFor |= reason;
   }
@@ -192,6 +199,12 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
     if ((this.pausedFor & reason) === 0) return;
     this.pausedFor &= ~reason;
     if (this.pausedFor === 0 && !this.finished) this.transport.resume();
+  }
+
+  private resumeAllReading(): void {
+    if (this.pausedFor === 0) return;
+    this.pausedFor = 0;
+    this.transport.resume();
   }
 
   // ---- HeartbeatMember ------------------------------------------------------------------
@@ -270,6 +283,7 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   }
 
   closing(code: number, reason: string): void {
+    this.resumeAllReading();
     this.owner.onClosing?.(code, reason);
   }
 
@@ -334,8 +348,9 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
 
   private armCloseTimer(): void {
     if (this.closeTimer !== null) return;
+    // Not unref'd: a close in progress keeps the process alive until it settles or times out
+    // (a paused socket alone would not, and the process would exit mid-handshake).
     this.closeTimer = setTimeout(destroyAfterCloseTimeout, this.closeTimeout, this);
-    this.closeTimer.unref();
   }
 
   private clearCloseTimer(): void {
