@@ -16,7 +16,14 @@ for (const major of majors) {
   console.log(`\n=== Node ${major}: runtime packages ===`);
   const args = ['-y', `node@${major}`, 'node_modules/vitest/vitest.mjs', 'run'];
   for (const p of projects) args.push('--project', p);
-  const r = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, PARLEY_NODE_MATRIX: major, VITEST_JSON: `test-artifacts/vitest-node${major}.json` } });
+  const r = spawnSync('npx', args, {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PARLEY_NODE_MATRIX: major,
+      VITEST_JSON: `test-artifacts/vitest-node${major}.json`,
+    },
+  });
   if (r.status !== 0) {
     console.error(`Node ${major}: tests failed (exit ${r.status})`);
     failed = true;
