@@ -159,6 +159,10 @@ export class Connection implements Uncorkable {
       this.held = null;
       if (!this.socket.destroyed) this.socket.write(held);
     }
+    // `highWater` may have fired for bytes we were still holding. Node emits 'drain' only when
+    // its own buffer needed draining; if the kernel took everything at once it never will, so
+    // pair the signal ourselves, after the current tick like a real 'drain'.
+    if (this.aboveHighWater && !this.socket.writableNeedDrain) process.nextTick(drainIfFlushed, this);
   }
 
   /** Bytes accepted by `write` and not yet handed to the kernel. */
@@ -262,6 +266,11 @@ export class Connection implements Uncorkable {
     this.handler.drain?.();
   }
 
+  /** @internal 'drain' for a buffer the socket flushed without needing one of its own. */
+  drainIfFlushed(): void {
+    if (this.aboveHighWater && !this.closed && this.bufferedAmount < this.highWaterMark) this.socketDrained();
+  }
+
   /** @internal */
   socketFailed(error: Error): void {
     if (this.failure === undefined) {
@@ -296,6 +305,10 @@ export class Connection implements Uncorkable {
       ? `[${address}]:${this.socket.remotePort}`
       : `${address}:${this.socket.remotePort}`;
   }
+}
+
+function drainIfFlushed(conn: Connection): void {
+  conn.drainIfFlushed();
 }
 
 function deliverEnd(conn: Connection): void {

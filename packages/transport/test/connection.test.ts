@@ -189,6 +189,35 @@ describe('Connection over loopback TCP', () => {
     expect(atServer.size).toBe(written);
   });
 
+  it('pairs highWater with drain even when the kernel takes a held write at once', async () => {
+    const server = await startServer();
+    const client = resources.connection(
+      expectOk(await connect({ host: '127.0.0.1', port: server.port, highWaterMark: 64 * 1024 })),
+    );
+    const reader = await server.accepted();
+    const atServer = new Collector();
+    reader.setHandler(atServer);
+    let highWaters = 0;
+    let drains = 0;
+    const drained = deferred();
+    client.setHandler({
+      data() {},
+      highWater: () => highWaters++,
+      drain: () => {
+        drains++;
+        drained.resolve();
+      },
+    });
+    // Above our mark but small enough for a loopback socket buffer: the socket flushes it
+    // without ever needing a 'drain' of its own, so the pairing is transport's job.
+    const frame = Buffer.alloc(96 * 1024, 0x61);
+    expect(client.write(frame)).toBe(false);
+    await drained.promise;
+    await atServer.received(frame.length);
+    expect([highWaters, drains]).toEqual([1, 1]);
+    expect(client.write(Buffer.from('after'))).toBe(true);
+  });
+
   it('one write bigger than the mark signals highWater at once, and drain after it is flushed', async () => {
     const server = await startServer();
     const client = resources.connection(expectOk(await connect({ host: '127.0.0.1', port: server.port })));
