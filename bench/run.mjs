@@ -168,15 +168,20 @@ const started = Date.now();
 for (const cell of cells) {
   const targets = cell.clients ?? cell.servers.filter((s) => !serverFilter || serverFilter.has(s));
   const row = { workload: cell.workload, name: cell.name, params: cell.params, targets: {} };
-  for (const t of targets) {
-    const runs = [];
-    for (let r = 0; r < reps; r++) {
+  // Repetitions are interleaved (A B C D, A B C D, ...) rather than A A A, B B B: on a shared,
+  // noisy machine a burst of load from elsewhere then hits every target of the cell alike.
+  const runsOf = new Map(targets.map((t) => [t, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const t of targets) {
       try {
-        runs.push(cell.clients ? await runClientCell(cell, t) : await runServerCell(cell, t));
+        runsOf.get(t).push(cell.clients ? await runClientCell(cell, t) : await runServerCell(cell, t));
       } catch (e) {
         console.error(`  ${cell.name} / ${t}: ${e.message}`);
       }
     }
+  }
+  for (const t of targets) {
+    const runs = runsOf.get(t);
     if (!runs.length) continue;
     const agg = {};
     for (const k of Object.keys(runs[0])) {

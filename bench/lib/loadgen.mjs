@@ -187,13 +187,11 @@ async function broadcast({ port, receivers, seconds, size, window }) {
   const latencies = [];
   let deliveries = 0;
   let running = true;
-  let outstanding = 0;
   const receivedPerMsg = new Map();
   let sender;
   const sendOne = () => {
     const payload = Buffer.alloc(Math.max(size, 8), 0x20);
     payload.writeDoubleBE(performance.now(), 0);
-    outstanding++;
     sender.socket.write(maskedFrame(0x2, payload));
   };
   const onFrame = (_op, _len, head) => {
@@ -203,7 +201,6 @@ async function broadcast({ port, receivers, seconds, size, window }) {
     const n = (receivedPerMsg.get(sent) ?? 0) + 1;
     if (n === receivers) {
       receivedPerMsg.delete(sent);
-      outstanding--;
       if (running) sendOne();
     } else receivedPerMsg.set(sent, n);
   };

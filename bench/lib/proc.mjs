@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 const hasTaskset = existsSync('/usr/bin/taskset');
 export const pinned = hasTaskset;
 
-export function startNode(script, { cpu, env = {}, args = [] } = {}) {
+export function startNode(script, { cpu, env = {}, args = [], nodeArgs: extraNodeArgs = [] } = {}) {
   const file = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const nodeArgs = ['--expose-gc', '--max-old-space-size=4096', file, ...args];
+  const nodeArgs = ['--expose-gc', '--max-old-space-size=4096', ...extraNodeArgs, file, ...args];
   const [cmd, argv] =
     hasTaskset && cpu !== undefined
       ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]]
