@@ -23,6 +23,11 @@ export interface FrameParserOptions {
   allowRsv1: boolean;
 }
 
+/** Longest header (2 + 8 length + 4 key), then the current masking key. */
+const MAX_HEADER = 14;
+const MASK_AT = MAX_HEADER;
+const SCRATCH_SIZE = MAX_HEADER + 4;
+
 /** Parser states (plain numbers: cheapest comparison on the hot path). */
 const State = {
   Header: 0,
@@ -49,17 +54,20 @@ export class FrameParser {
   private readonly expectMask: boolean;
   private readonly allowRsv1: boolean;
 
-  /** Header bytes gathered so far when a header spans chunks. */
-  private readonly header = Buffer.alloc(14);
+  /**
+   * Scratch bytes 0..13: header bytes gathered so far when a header spans chunks; bytes
+   * 14..17: masking key of the current frame (copied, since its chunk may be gone). One
+   * pooled slice instead of two Buffers: an idle connection pays for one small view.
+   */
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
   private headerLength = 0;
-  /** Masking key of the current frame (copied, since its chunk may be gone). */
-  private readonly mask = Buffer.alloc(4);
   private masked = false;
   private opcode = 0;
   /** Payload bytes of the current frame still to come / already seen. */
   private remaining = 0;
   private received = 0;
-  private readonly control = Buffer.alloc(MAX_CONTROL_PAYLOAD);
+  /** Gathers a control payload split across chunks; allocated the first time that happens. */
+  private control: Buffer | null = null;
 
   constructor(handler: FrameHandler, options: FrameParserOptions) {
     this.handler = handler;
@@ -86,7 +94,7 @@ export class FrameParser {
       } else if (state === State.Payload) {
         const take = Math.min(this.remaining, end - pos);
         const part = chunk.subarray(pos, pos + take);
-        if (this.masked) xorMask(part, 0, take, this.mask, 0, this.received & 3);
+        if (this.masked) xorMask(part, 0, take, this.scratch, MASK_AT, this.received & 3);
         pos += take;
         this.received += take;
         this.remaining -= take;
@@ -97,6 +105,7 @@ export class FrameParser {
         }
       } else if (state === State.ControlPayload) {
         const take = Math.min(this.remaining, end - pos);
+        this.control ??= Buffer.allocUnsafe(MAX_CONTROL_PAYLOAD);
         chunk.copy(this.control, this.received, pos, pos + take);
         pos += take;
         this.received += take;
@@ -104,7 +113,7 @@ export class FrameParser {
         if (this.remaining === 0) {
           this.state = State.Header;
           const payload = Buffer.from(this.control.subarray(0, this.received));
-          if (this.masked) xorMask(payload, 0, payload.length, this.mask, 0, 0);
+          if (this.masked) xorMask(payload, 0, payload.length, this.scratch, MASK_AT, 0);
           this.handler.frame(true, false, this.opcode, payload);
         }
       } else {
@@ -124,20 +133,21 @@ export class FrameParser {
         at = pos;
         pos += need;
       } else {
-        chunk.copy(this.header, 0, pos, end);
+        chunk.copy(this.scratch, 0, pos, end);
         this.headerLength = end - pos;
         return end;
       }
     } else {
       // Gather a split header in the scratch buffer.
       let have = this.headerLength;
-      while (pos < end && (have < 2 || have < headerSize(this.header[1]!))) {
-        this.header[have++] = chunk[pos++]!;
+      const scratch = this.scratch;
+      while (pos < end && (have < 2 || have < headerSize(scratch[1]!))) {
+        scratch[have++] = chunk[pos++]!;
       }
       this.headerLength = have;
-      if (have < 2 || have < headerSize(this.header[1]!)) return pos;
+      if (have < 2 || have < headerSize(scratch[1]!)) return pos;
       this.headerLength = 0;
-      src = this.header;
+      src = scratch;
       at = 0;
     }
 
@@ -180,10 +190,12 @@ export class FrameParser {
         : this.fail(CloseCode.ProtocolError, 'MASK_EXPECTED', 'unmasked client frame');
     }
     if (masked) {
-      this.mask[0] = src[next]!;
-      this.mask[1] = src[next + 1]!;
-      this.mask[2] = src[next + 2]!;
-      this.mask[3] = src[next + 3]!;
+      // src may be the scratch buffer itself: the key sits at 2..13 there, never at MASK_AT.
+      const scratch = this.scratch;
+      scratch[MASK_AT] = src[next]!;
+      scratch[MASK_AT + 1] = src[next + 1]!;
+      scratch[MASK_AT + 2] = src[next + 2]!;
+      scratch[MASK_AT + 3] = src[next + 3]!;
     }
     this.masked = masked;
 
@@ -191,7 +203,7 @@ export class FrameParser {
     if (length <= available) {
       // Whole payload in this chunk: one call, no state kept.
       const payload = chunk.subarray(pos, pos + length);
-      if (masked) xorMask(payload, 0, length, this.mask, 0, 0);
+      if (masked) xorMask(payload, 0, length, this.scratch, MASK_AT, 0);
       this.handler.frame(fin, rsv1, opcode, payload);
       return pos + length;
     }

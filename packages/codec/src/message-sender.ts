@@ -44,8 +44,11 @@ export class MessageSender implements StreamHost {
   private readonly host: SenderHost;
   private readonly queue: OutboundQueue;
   private readonly compressing: CompressJob[] = [];
-  /** Called back by zlib in call order; one function for the connection's lifetime. */
-  readonly onCompressed: (error: ParleyError | null, result: Buffer | null) => void;
+  /**
+   * Called back by zlib in call order; one function for the connection's lifetime, created on
+   * the first compression (connections that never compress do not carry it).
+   */
+  private onCompressed: ((error: ParleyError | null, result: Buffer | null) => void) | null = null;
   /** A manual fragmented message (send with fin: false) is open. */
   private fragmentOpen = false;
   private openStream: OutboundEntry | null = null;
@@ -57,7 +60,6 @@ export class MessageSender implements StreamHost {
     this.masked = options.role === 'client';
     this.host = host;
     this.queue = new OutboundQueue(write);
-    this.onCompressed = (error, result) => host.guard(() => this.compressed(error, result));
   }
 
   /** Messages queued behind zlib or a stream. */
@@ -249,6 +251,7 @@ export class MessageSender implements StreamHost {
     this.queue.push(entry);
     this.compressing.push({ entry, binary });
     try {
+      this.onCompressed ??= (error, result) => this.host.guard(() => this.compressed(error, result));
       this.host.deflate().compress(payload, this.onCompressed);
     } catch (cause) {
       // zlib refused the negotiated parameters: a bug upstream, reported as a failed connection.

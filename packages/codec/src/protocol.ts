@@ -53,7 +53,8 @@ export class WebSocketProtocol implements MessageHandler {
   /** FIN flag of each decompress call not yet called back (callbacks come in call order). */
   private readonly inflateCalls: boolean[] = [];
   private inflatingMessage = false;
-  private readonly onInflated: (error: ParleyError | null, result: Buffer | null) => void;
+  /** zlib's callback for this connection, created on the first compressed message. */
+  private onInflated: ((error: ParleyError | null, result: Buffer | null) => void) | null = null;
 
   private closeQueued = false;
   private closeWritten = false;
@@ -84,7 +85,6 @@ export class WebSocketProtocol implements MessageHandler {
     };
     this.sender = new MessageSender((data) => this.sink.write(data), this.options, host);
     this.deflateFactory = deflateFactory;
-    this.onInflated = (error, result) => this.guard(() => this.inflated(error, result));
   }
 
   get state(): ProtocolState {
@@ -123,6 +123,7 @@ export class WebSocketProtocol implements MessageHandler {
     }
     if (fin) this.inflatingMessage = false;
     this.inflateCalls.push(fin);
+    this.onInflated ??= (error, result) => this.guard(() => this.inflated(error, result));
     this.getDeflate().decompress(data, fin, this.onInflated);
   }
 
