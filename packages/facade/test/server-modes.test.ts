@@ -67,6 +67,18 @@ describe('TLS (certificate made at test time)', () => {
   });
 });
 
+describe('a client that never finishes the TLS handshake', () => {
+  for (const listener of ['raw', 'node-http'] as const) {
+    it(`is cut off by handshake_timeout with the ${listener} listener`, async () => {
+      const { server } = await startServer({ tls: pems, listener, handshake_timeout: 150 }, echo);
+      const socket = await rawSocket(server.address()!.port);
+      // TCP is up, but no ClientHello ever comes: the server must not wait Node's 120 s.
+      await once(socket, 'close');
+      expect(socket.bytesRead).toBe(0);
+    });
+  }
+});
+
 describe('attach to an existing node:http server', () => {
   it('shares the port with plain HTTP routes (attach_to)', async () => {
     const httpServer = http.createServer((_req, res) => res.end('page'));

@@ -13,3 +13,6 @@ export const DEFAULT_BACKLOG = 511;
 
 /** 30 s before the first TCP keep-alive probe when `keepAlive: true` (Linux default is 2 h). */
 export const DEFAULT_KEEP_ALIVE_DELAY_MS = 30_000;
+
+/** Time a TLS client gets to finish its handshake on a listener (Node's own default is 120 s). */
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT = 10_000;

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { err, ok, type Result } from '@parley/codec';
 import { Connection } from './connection.js';
-import { DEFAULT_BACKLOG } from './defaults.js';
+import { DEFAULT_BACKLOG, DEFAULT_TLS_HANDSHAKE_TIMEOUT } from './defaults.js';
 import { resolveTlsServerOptions, type TlsServerOptions } from './tls-options.js';
 import {
   type ErrorContext,
@@ -30,6 +30,12 @@ export interface ListenOptions {
   highWaterMark?: number;
   /** Default true. */
   noDelay?: boolean;
+  /**
+   * TLS only: milliseconds a client may take to finish the TLS handshake before its socket is
+   * destroyed (reported to `onError`). Default 10 s — Node's own default of 120 s lets a slow
+   * client hold a socket for two minutes before any WebSocket timeout can start.
+   */
+  tlsHandshakeTimeout?: number;
   /** Failures that belong to no connection handed out: TLS handshakes that failed, accept errors. */
   onError?: (error: TransportError) => void;
 }
@@ -130,7 +136,11 @@ export function listen(
   if (options.tls) {
     const tlsOptions = resolveTlsServerOptions(options.tls);
     if (!tlsOptions.ok) return Promise.resolve(err(tlsOptions.error));
-    server = tls.createServer({ ...serverOptions, ...tlsOptions.value });
+    server = tls.createServer({
+      ...serverOptions,
+      ...tlsOptions.value,
+      handshakeTimeout: options.tlsHandshakeTimeout ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+    });
   } else {
     server = net.createServer(serverOptions);
   }
@@ -165,6 +175,9 @@ export function listen(
     server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
       const peer = formatTarget(socket.remoteAddress ?? 'client', socket.remotePort ?? 0);
       onError?.(toTransportError(clientCertificateError(socket, error), { target: peer, role: 'server' }));
+      // A listener here stops Node from tearing the socket down itself (a handshake timeout
+      // would otherwise leave it open): a failed handshake always ends its socket.
+      socket.destroy();
     });
   }
 

@@ -62,6 +62,7 @@ async function listenRaw(
       backlog: config.backlog,
       tls: config.tls,
       highWaterMark: config.backpressure.high_water_mark,
+      tlsHandshakeTimeout: config.handshake_timeout,
       onError: (error) => target.reportError(error),
     },
     (conn) => {
@@ -123,7 +124,7 @@ async function listenNodeHttp(
   } else {
     const tlsOptions = resolveTlsServerOptions(config.tls);
     if (!tlsOptions.ok) return err(tlsOptions.error);
-    server = https.createServer(tlsOptions.value);
+    server = https.createServer({ ...tlsOptions.value, handshakeTimeout: config.handshake_timeout });
   }
   server.headersTimeout = config.handshake_timeout;
   server.requestTimeout = config.handshake_timeout;
