@@ -90,14 +90,18 @@ if (want('deflateEcho'))
     env: { BENCH_DEFLATE: '1' },
     params: { conns: quick ? 100 : 1000, perConn: quick ? 20 : 100, parallel: 64 },
   });
+// Client cells run against two peers: the ws server (the issue's setup) and the reflector, a
+// frame-reflecting peer cheap enough that the client under test is the bottleneck.
 if (want('client'))
-  for (const size of [32, 65536])
-    cells.push({
-      workload: 'client',
-      name: `client ${fmtSize(size)}, 32 in flight`,
-      clients: ['ws', ...(parleyAvailable ? ['parley'] : [])],
-      params: { size, inflight: 32, seconds: S },
-    });
+  for (const peer of ['reflector', 'ws'])
+    for (const size of [32, 65536])
+      cells.push({
+        workload: 'client',
+        name: `client ${fmtSize(size)}, 32 in flight (${peer === 'ws' ? 'ws server' : 'reflector'})`,
+        clients: ['ws', ...(parleyAvailable ? ['parley'] : [])],
+        peer,
+        params: { size, inflight: 32, seconds: S },
+      });
 
 function fmtSize(n) {
   return n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`;
@@ -146,7 +150,9 @@ async function probeMem(server) {
 }
 
 async function runClientCell(cell, clientKey) {
-  const server = startNode('servers/ws.mjs', { cpu: 0 });
+  const server = startNode(cell.peer === 'reflector' ? 'servers/reflector.mjs' : 'servers/ws.mjs', {
+    cpu: 0,
+  });
   const { port } = await nextMessage(server, 'ready');
   const client = startNode(`clients/${clientKey}-client.mjs`, { cpu: 1 });
   try {
