@@ -12,8 +12,8 @@ export interface DialOptions {
   readonly tls: ClientTlsConfig;
   readonly proxy: URL | null;
   readonly signal: AbortSignal;
-  /** Write-buffer high-water mark of the connection; undefined = transport's default. */
-  readonly highWaterMark: number | undefined;
+  /** Write-buffer high-water mark of the connection (backpressure.high_water_mark). */
+  readonly highWaterMark: number;
 }
 
 /** The hostname of a URL as a socket wants it (IPv6 without brackets). */

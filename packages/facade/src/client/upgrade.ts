@@ -82,8 +82,7 @@ export async function performUpgrade(
       tls: config.tls,
       proxy,
       signal,
-      // Transport's default mark (1 MiB) until its lost-drain fix lands: see the client README.
-      highWaterMark: undefined,
+      highWaterMark: config.backpressure.high_water_mark,
     });
     if (!dialed.ok) return err({ ...dialed.error, url: url.href });
     const connection = dialed.value;
