@@ -116,6 +116,8 @@ async function runServerCell(cell, serverKey) {
   try {
     let before;
     if (cell.workload === 'idle') before = await probeMem(server);
+    // Server CPU over the cell: below ~90% busy the load generator (or the machine) was the limit.
+    const cpuBefore = await probeCpu(server);
     gen.send({ workload: cell.workload, params: { ...cell.params, port, raw } });
     let result;
     if (cell.workload === 'idle') {
@@ -137,11 +139,25 @@ async function runServerCell(cell, serverKey) {
     } else {
       result = (await nextMessage(gen, 'result')).result;
     }
+    if (cell.workload !== 'idle') {
+      const cpuAfter = await probeCpu(server);
+      result.serverCpuPct = (100 * (cpuAfter.cpuUs - cpuBefore.cpuUs)) / (cpuAfter.wallUs - cpuBefore.wallUs);
+      // Work per server CPU-second: on a shared machine where neither process gets a whole
+      // CPU, this compares implementations better than the rate itself.
+      const rate = result.msgsPerSec ?? result.connsPerSec ?? result.deliveriesPerSec;
+      if (rate !== undefined && result.serverCpuPct > 0)
+        result.perServerCpuSec = rate / (result.serverCpuPct / 100);
+    }
     return result;
   } finally {
     await stop(gen);
     await stop(server);
   }
+}
+
+async function probeCpu(server) {
+  server.send({ cmd: 'cpu' });
+  return nextMessage(server, 'cpu');
 }
 
 async function probeMem(server) {

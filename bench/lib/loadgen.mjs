@@ -287,7 +287,13 @@ const workloads = { echo, latency, connRate, idle, broadcast, deflateEcho };
 
 process.once('message', async ({ workload, params }) => {
   try {
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const result = await workloads[workload](params);
+    const cpu = process.cpuUsage(cpu0);
+    // The generator's own CPU: near 100% means it, not the server, set the pace.
+    if (workload !== 'idle' && workload !== 'deflateEcho')
+      result.genCpuPct = (cpu.user + cpu.system) / 10 / (performance.now() - wall0);
     process.send?.({ type: 'result', result });
   } catch (e) {
     process.send?.({ type: 'error', error: String(e?.stack ?? e) });

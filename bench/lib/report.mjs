@@ -33,6 +33,10 @@ export function renderMarkdown(meta, results, servers) {
     '',
     'Columns: Parley, raw `node:net` echo of the same bytes (the ceiling), `ws` without native addons, `ws` with `bufferutil` + `utf-8-validate`. Ratios: Parley ÷ raw and Parley ÷ ws (for memory and latency, lower is better).',
     '',
+    '"server CPU busy" is the server process\'s CPU time over the cell\'s wall time (`process.cpuUsage`), "load generator CPU busy" the same for the load generator. When both are well below 100%, neither process was CPU-bound: on a shared machine they waited for a CPU, and the rate measures the machine as much as the server. "per server CPU-second" divides the rate by the server\'s CPU share — the work each implementation gets out of one CPU-second, the figure least disturbed by other load.',
+    '',
+    'Client rows: the columns `ws` and `Parley` hold the ws client and the Parley client; "(reflector)" rows talk to `bench/servers/reflector.mjs`, a peer that answers each frame with a pre-built frame and does not unmask (so the client, not the server, is the bottleneck); "(ws server)" rows talk to the ws server.',
+    '',
     '| workload | metric | Parley | raw net | ws | ws + addons | Parley/raw | Parley/ws | Parley/ws+addons |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
@@ -47,6 +51,21 @@ export function renderMarkdown(meta, results, servers) {
     if (r.workload === 'echo') {
       lines.push(`| ↳ same, MB/s | MB/s | ${order.map((o) => cell(t[o], 'mbPerSec')).join(' | ')} | | | |`);
     }
+    if (t.parley?.serverCpuPct || t.raw?.serverCpuPct || t.ws?.serverCpuPct)
+      lines.push(
+        `| ↳ server CPU busy | % | ${order.map((o) => cell(t[o], 'serverCpuPct')).join(' | ')} | | | |`,
+      );
+    if (t.parley?.perServerCpuSec) {
+      const pc = t.parley.perServerCpuSec.median;
+      const r2 = (o) => (t[o]?.perServerCpuSec?.median ? (pc / t[o].perServerCpuSec.median).toFixed(2) : '–');
+      lines.push(
+        `| ↳ per server CPU-second | ${unit.replace('/s', '')} | ${order.map((o) => cell(t[o], 'perServerCpuSec')).join(' | ')} | ${r2('raw')} | ${r2('ws')} | ${r2('ws+addons')} |`,
+      );
+    }
+    if (t.parley?.genCpuPct || t.raw?.genCpuPct)
+      lines.push(
+        `| ↳ load generator CPU busy | % | ${order.map((o) => cell(t[o], 'genCpuPct')).join(' | ')} | | | |`,
+      );
     if (r.workload === 'latency')
       lines.push(`| ↳ p50 | µs | ${order.map((o) => cell(t[o], 'p50us')).join(' | ')} | | | |`);
     if (r.workload === 'broadcast')

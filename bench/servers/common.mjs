@@ -14,6 +14,9 @@ export function serve(startFn) {
       for (let i = 0; i < 3; i++) globalThis.gc?.();
       const m = process.memoryUsage();
       process.send?.({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+    } else if (msg?.cmd === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.({ type: 'cpu', cpuUs: u.user + u.system, wallUs: performance.now() * 1000 });
     } else if (msg?.cmd === 'stop') process.exit(0);
   });
   process.on('disconnect', () => process.exit(0));
