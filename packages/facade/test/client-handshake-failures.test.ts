@@ -77,6 +77,23 @@ describe('client: failed handshakes end with a reason', () => {
     expect(!result.ok && result.error.http_status).toBe(403);
   });
 
+  it('a chunked refusal body is decoded; a body of unknown length is not waited for', async () => {
+    const chunked = await startRawServer(resources, (socket) => {
+      void readRequestHead(socket).then(() => {
+        socket.write('HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
+        socket.write('6\r\n world\r\n0\r\n\r\n');
+      });
+    });
+    const first = await makeClient({ url: chunked.url }).start();
+    expect(!first.ok && first.error.body).toBe('hello world');
+    const open = await startRawServer(resources, (socket) => {
+      // no Content-Length, no chunking, connection left open: the body ends only at EOF
+      void readRequestHead(socket).then(() => socket.write('HTTP/1.1 200 OK\r\n\r\npartial'));
+    });
+    const second = await makeClient({ url: open.url, handshake_timeout: 0 }).start();
+    expect(!second.ok && second.error.http_status).toBe(200);
+  });
+
   it('a server that never answers the upgrade hits handshake_timeout', async () => {
     const { url } = await startRawServer(resources, () => {});
     const client = makeClient({ url, handshake_timeout: 100 });
