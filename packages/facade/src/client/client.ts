@@ -322,7 +322,9 @@ export class Client extends TypedEmitter<ClientEventMap> implements ConnectionOw
     this.emit('open', info);
     if (core.isFinished) return;
     core.start(upgraded.rest);
-    upgraded.connection.resume();
+    // The upgrade paused reading; resume unless the core paused it meanwhile (e.g. the queue
+    // flush above crossed the high-water mark) — then its drain resumes it.
+    if (!core.readingPaused) upgraded.connection.resume();
   }
 
   #flushQueue(core: ProtocolConnection): void {
