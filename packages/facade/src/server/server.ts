@@ -8,6 +8,7 @@ import { BoundedQueue } from '../core/bounded-queue.js';
 import { HeartbeatWheel } from '../core/heartbeat-wheel.js';
 import { PauseReason, ProtocolConnection } from '../core/protocol-connection.js';
 import type { CloseDetails } from '../core/types.js';
+import { detachHeaderValues, detachString } from './detach-strings.js';
 import { type FanOutOptions, type FanOutReport, fanOut } from './fan-out.js';
 import type { SessionHandler } from './handler.js';
 import type { UpgradeHead, UpgradeOutcome } from './negotiate-upgrade.js';
@@ -211,8 +212,9 @@ export class Server<D = unknown>
       this,
       outcome.handler,
       {
-        target: head.target,
-        headers: head.headers,
+        // Detached so the session does not keep the whole request head alive (detach-strings.ts).
+        target: detachString(head.target),
+        headers: detachHeaderValues(head.headers),
         protocol: outcome.protocol,
         extensions: outcome.extensions,
         deflate: outcome.deflate,
