@@ -38,7 +38,8 @@ export class MessageAssembler implements FrameHandler {
   private readonly handler: MessageHandler;
   private readonly maxPayload: number;
   private readonly maxFragments: number;
-  private readonly validator = new Utf8Validator();
+  /** Created for the first fragmented text message (whole ones use native isUtf8). */
+  private validator: Utf8Validator | null = null;
 
   /** Opcode of the open message (Text/Binary) or 0 when no message is open. */
   private opcode = 0;
@@ -161,8 +162,10 @@ export class MessageAssembler implements FrameHandler {
   }
 
   private append(data: Buffer): boolean {
-    if (this.opcode === Opcode.Text && !this.validator.write(data)) {
-      return this.fail(CloseCode.InvalidPayload, 'INVALID_UTF8', 'text message is not valid UTF-8');
+    if (this.opcode === Opcode.Text) {
+      this.validator ??= new Utf8Validator();
+      if (!this.validator.write(data))
+        return this.fail(CloseCode.InvalidPayload, 'INVALID_UTF8', 'text message is not valid UTF-8');
     }
     if (data.length === 0) return true;
     this.pieces.push(data);
@@ -177,7 +180,7 @@ export class MessageAssembler implements FrameHandler {
   }
 
   private finish(): void {
-    if (this.opcode === Opcode.Text && !this.validator.end()) {
+    if (this.opcode === Opcode.Text && this.validator !== null && !this.validator.end()) {
       this.fail(CloseCode.InvalidPayload, 'INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
       return;
     }
@@ -196,7 +199,7 @@ export class MessageAssembler implements FrameHandler {
     this.fragments = 0;
     this.pieces = [];
     this.views = 0;
-    this.validator.reset();
+    this.validator?.reset();
   }
 
   private fail(closeCode: number, code: ProtocolErrorCode, message: string): false {

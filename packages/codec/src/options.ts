@@ -15,8 +15,17 @@ export const PROTOCOL_DEFAULTS = {
   autoPong: true,
 } as const;
 
+/** Options objects this function returned (frozen): passing one again reuses it as it is. */
+const resolved = new WeakSet<object>();
+
+/**
+ * Fills in defaults and bounds every field. The result is frozen and may be shared: a server
+ * resolves its options once and hands the same object to every connection, which then keeps
+ * no copy of its own.
+ */
 export function resolveProtocolOptions(options: Partial<ProtocolOptions> & { role: Role }): ProtocolOptions {
-  return {
+  if (resolved.has(options)) return options as ProtocolOptions;
+  const result: ProtocolOptions = Object.freeze({
     role: options.role,
     maxPayload: positiveOr(options.maxPayload, PROTOCOL_DEFAULTS.maxPayload),
     maxFragments: positiveOr(options.maxFragments, PROTOCOL_DEFAULTS.maxFragments),
@@ -25,7 +34,9 @@ export function resolveProtocolOptions(options: Partial<ProtocolOptions> & { rol
     deflateThreshold: nonNegativeOr(options.deflateThreshold, PROTOCOL_DEFAULTS.deflateThreshold),
     deflateMemLevel: validMemLevel(options.deflateMemLevel),
     autoPong: options.autoPong ?? PROTOCOL_DEFAULTS.autoPong,
-  };
+  });
+  resolved.add(result);
+  return result;
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {

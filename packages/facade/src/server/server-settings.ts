@@ -1,4 +1,4 @@
-import type { PerMessageDeflateParams, ProtocolOptions } from '@parley/codec';
+import { type PerMessageDeflateParams, type ProtocolOptions, resolveProtocolOptions } from '@parley/codec';
 import type { HeadLimits } from '@parley/handshake';
 import type { ResolvedServerConfig } from '../config/server-config.js';
 import type { BackpressureOptions, ProtocolConnectionOptions } from '../core/protocol-connection.js';
@@ -35,6 +35,12 @@ export function serverSettings(config: ResolvedServerConfig, wheel: HeartbeatWhe
     closeCode: config.backpressure.close_code,
     pauseReading: config.backpressure.pause_reading,
   });
+  const plainCoreOptions: ProtocolConnectionOptions = Object.freeze({
+    protocol: resolveProtocolOptions({ ...protocolBase, deflate: null }),
+    backpressure,
+    heartbeat: wheel,
+    closeTimeout: config.close_timeout,
+  });
   return {
     headLimits: Object.freeze({
       maxHeadBytes: config.max_head_size,
@@ -43,11 +49,16 @@ export function serverSettings(config: ResolvedServerConfig, wheel: HeartbeatWhe
     }),
     backpressure,
     compression: deflate === false ? null : { threshold: deflate.threshold, memLevel: deflate.mem_level },
-    coreOptions: (negotiated) => ({
-      protocol: { ...protocolBase, deflate: negotiated },
-      backpressure,
-      heartbeat: wheel,
-      closeTimeout: config.close_timeout,
-    }),
+    // Sessions without permessage-deflate share one resolved (frozen) protocol options object
+    // instead of each keeping its own copy.
+    coreOptions: (negotiated) =>
+      negotiated === null
+        ? plainCoreOptions
+        : {
+            protocol: { ...protocolBase, deflate: negotiated },
+            backpressure,
+            heartbeat: wheel,
+            closeTimeout: config.close_timeout,
+          },
   };
 }
