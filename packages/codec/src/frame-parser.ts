@@ -56,10 +56,11 @@ export class FrameParser {
 
   /**
    * Scratch bytes 0..13: header bytes gathered so far when a header spans chunks; bytes
-   * 14..17: masking key of the current frame (copied, since its chunk may be gone). One
-   * pooled slice instead of two Buffers: an idle connection pays for one small view.
+   * 14..17: masking key of a frame whose payload spans chunks (copied, since its chunk may be
+   * gone). Allocated the first time either happens: connections whose frames arrive whole
+   * (and idle ones) never carry it.
    */
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+  private scratch: Buffer | null = null;
   private headerLength = 0;
   private masked = false;
   private opcode = 0;
@@ -94,7 +95,7 @@ export class FrameParser {
       } else if (state === State.Payload) {
         const take = Math.min(this.remaining, end - pos);
         const part = chunk.subarray(pos, pos + take);
-        if (this.masked) xorMask(part, 0, take, this.scratch, MASK_AT, this.received & 3);
+        if (this.masked) xorMask(part, 0, take, this.scratch!, MASK_AT, this.received & 3);
         pos += take;
         this.received += take;
         this.remaining -= take;
@@ -113,7 +114,7 @@ export class FrameParser {
         if (this.remaining === 0) {
           this.state = State.Header;
           const payload = Buffer.from(this.control.subarray(0, this.received));
-          if (this.masked) xorMask(payload, 0, payload.length, this.scratch, MASK_AT, 0);
+          if (this.masked) xorMask(payload, 0, payload.length, this.scratch!, MASK_AT, 0);
           this.handler.frame(true, false, this.opcode, payload);
         }
       } else {
@@ -133,6 +134,7 @@ export class FrameParser {
         at = pos;
         pos += need;
       } else {
+        this.scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
         chunk.copy(this.scratch, 0, pos, end);
         this.headerLength = end - pos;
         return end;
@@ -140,6 +142,7 @@ export class FrameParser {
     } else {
       // Gather a split header in the scratch buffer.
       let have = this.headerLength;
+      this.scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
       const scratch = this.scratch;
       while (pos < end && (have < 2 || have < headerSize(scratch[1]!))) {
         scratch[have++] = chunk[pos++]!;
@@ -189,23 +192,25 @@ export class FrameParser {
         ? this.fail(CloseCode.ProtocolError, 'MASK_UNEXPECTED', 'masked server frame')
         : this.fail(CloseCode.ProtocolError, 'MASK_EXPECTED', 'unmasked client frame');
     }
-    if (masked) {
-      // src may be the scratch buffer itself: the key sits at 2..13 there, never at MASK_AT.
-      const scratch = this.scratch;
-      scratch[MASK_AT] = src[next]!;
-      scratch[MASK_AT + 1] = src[next + 1]!;
-      scratch[MASK_AT + 2] = src[next + 2]!;
-      scratch[MASK_AT + 3] = src[next + 3]!;
-    }
     this.masked = masked;
 
     const available = end - pos;
     if (length <= available) {
       // Whole payload in this chunk: one call, no state kept.
       const payload = chunk.subarray(pos, pos + length);
-      if (masked) xorMask(payload, 0, length, this.scratch, MASK_AT, 0);
+      if (masked) xorMask(payload, 0, length, src, next, 0);
       this.handler.frame(fin, rsv1, opcode, payload);
       return pos + length;
+    }
+    if (masked) {
+      // The key must outlive this chunk. src may be the scratch itself: there the key sits at
+      // 2..13, never at MASK_AT.
+      this.scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
+      const scratch = this.scratch;
+      scratch[MASK_AT] = src[next]!;
+      scratch[MASK_AT + 1] = src[next + 1]!;
+      scratch[MASK_AT + 2] = src[next + 2]!;
+      scratch[MASK_AT + 3] = src[next + 3]!;
     }
     this.opcode = opcode;
     this.remaining = length;

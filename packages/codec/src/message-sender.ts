@@ -4,7 +4,7 @@ import type { DeflateTransform } from './deflate-transform.js';
 import { encodeFrame, encodeStringFrame } from './frame-encoder.js';
 import { encodeMessageFrames } from './frame-writer.js';
 import { MessageStream, type MessageStreamOptions, type StreamHost } from './message-stream.js';
-import { OutboundEntry, OutboundQueue } from './outbound-queue.js';
+import { type FrameOutput, OutboundEntry, OutboundQueue } from './outbound-queue.js';
 import { MERGE_LIMIT, type PreparedMessage, toBuffer } from './prepared-message.js';
 import { err, ok, type ParleyError, parleyError, type Result } from './result.js';
 import type { MessageData, ProtocolOptions, SendErrorCode, SendInfo } from './types.js';
@@ -38,7 +38,7 @@ const EMPTY = Buffer.alloc(0);
  * Control frames (ping, pong) are written at once; the close frame queues behind data.
  */
 export class MessageSender implements StreamHost {
-  private readonly write: (data: Buffer) => void;
+  private readonly output: FrameOutput;
   private readonly options: Readonly<ProtocolOptions>;
   private readonly masked: boolean;
   private readonly host: SenderHost;
@@ -54,12 +54,12 @@ export class MessageSender implements StreamHost {
   private openStream: OutboundEntry | null = null;
   private stopped = false;
 
-  constructor(write: (data: Buffer) => void, options: Readonly<ProtocolOptions>, host: SenderHost) {
-    this.write = write;
+  constructor(output: FrameOutput, options: Readonly<ProtocolOptions>, host: SenderHost) {
+    this.output = output;
     this.options = options;
     this.masked = options.role === 'client';
     this.host = host;
-    this.queue = new OutboundQueue(write);
+    this.queue = new OutboundQueue(output);
   }
 
   /** Messages queued behind zlib or a stream. */
@@ -155,13 +155,13 @@ export class MessageSender implements StreamHost {
         parleyError('CONTROL_PAYLOAD_TOO_LARGE', `control payload is ${data.length} bytes, at most 125`),
       );
     }
-    this.write(encodeFrame(opcode, data, { mask: this.masked }));
+    this.output.write(encodeFrame(opcode, data, { mask: this.masked }));
     return ok();
   }
 
   /** Writes a control frame now, whatever is queued (auto-pong, and the close frame of a failure). */
   writeControlNow(opcode: number, payload: Buffer): void {
-    this.write(encodeFrame(opcode, payload, { mask: this.masked }));
+    this.output.write(encodeFrame(opcode, payload, { mask: this.masked }));
   }
 
   /** Queues our close frame behind pending data; an unfinished stream is cut off first. */
@@ -172,7 +172,7 @@ export class MessageSender implements StreamHost {
       this.openStream = null;
     }
     if (this.queue.idle) {
-      this.write(frame);
+      this.output.write(frame);
       written();
       return;
     }
@@ -224,7 +224,7 @@ export class MessageSender implements StreamHost {
   private sendOne(frame: Buffer, payloadSize: number): SendResult {
     let pending = false;
     if (this.queue.idle) {
-      this.write(frame);
+      this.output.write(frame);
     } else {
       const entry = new OutboundEntry(false);
       entry.add(frame);
@@ -237,7 +237,7 @@ export class MessageSender implements StreamHost {
   /** Writes now when nothing is queued, else queues in order. Returns true when queued. */
   private writeFrames(frames: readonly Buffer[]): boolean {
     if (this.queue.idle) {
-      for (const frame of frames) this.write(frame);
+      for (const frame of frames) this.output.write(frame);
       return false;
     }
     const entry = new OutboundEntry(false);

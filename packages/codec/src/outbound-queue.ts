@@ -22,17 +22,22 @@ export class OutboundEntry {
   }
 }
 
+/** Where frames go: the connection's ProtocolSink (anything with `write`). */
+export interface FrameOutput {
+  write(data: Buffer): void;
+}
+
 /**
  * Keeps outgoing messages in order while some of them are not ready yet. When nothing is
  * queued the protocol writes straight to the sink and never touches this class.
  */
 export class OutboundQueue {
   private readonly entries: OutboundEntry[] = [];
-  private readonly write: (data: Buffer) => void;
+  private readonly output: FrameOutput;
   private flushing = false;
 
-  constructor(write: (data: Buffer) => void) {
-    this.write = write;
+  constructor(output: FrameOutput) {
+    this.output = output;
   }
 
   get length(): number {
@@ -65,7 +70,7 @@ export class OutboundQueue {
           // A stream at the head: write what it has, including chunks added from inside the sink.
           for (let chunks = head.chunks; chunks.length > 0; chunks = head.chunks) {
             head.chunks = [];
-            for (const chunk of chunks) this.write(chunk);
+            for (const chunk of chunks) this.output.write(chunk);
           }
           if (head.open) break;
           continue; // it ended meanwhile: finish it on the next pass
@@ -73,7 +78,7 @@ export class OutboundQueue {
         this.entries.shift();
         const chunks = head.chunks;
         head.chunks = [];
-        for (const chunk of chunks) this.write(chunk);
+        for (const chunk of chunks) this.output.write(chunk);
         const done = head.onWritten;
         if (done !== null) {
           head.onWritten = null;

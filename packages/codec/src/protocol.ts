@@ -102,16 +102,21 @@ export class WebSocketProtocol implements MessageHandler {
       role: this.options.role,
       allowRsv1: this.options.deflate !== null,
     });
-    this.sender = new MessageSender(
-      (data) => this.sink.write(data),
-      this.options,
-      new WebSocketProtocol.SenderLink(this),
-    );
+    // The sink itself is the sender's output: no forwarding closure per connection.
+    this.sender = new MessageSender(sink, this.options, new WebSocketProtocol.SenderLink(this));
     this.deflateFactory = deflateFactory;
   }
 
   get state(): ProtocolState {
     return this.stateValue;
+  }
+
+  /**
+   * Received messages not yet delivered because they wait on zlib (or behind one that does).
+   * The owner pauses reading while this is high: each entry holds its compressed input.
+   */
+  get inboundBacklog(): number {
+    return this.inbound.length;
   }
 
   /** Messages waiting on zlib or behind one that is (both directions). */

@@ -312,13 +312,15 @@ describe('OutboundQueue', () => {
     let queue: InstanceType<typeof OutboundQueue>;
     const late = new OutboundEntry(false);
     late.add(Buffer.from('late'));
-    queue = new OutboundQueue((data) => {
-      written.push(data.toString());
-      lengths.push(queue.length);
-      if (data.toString() === 'a1') {
-        expect(queue.idle).toBe(false);
-        queue.push(late);
-      }
+    queue = new OutboundQueue({
+      write(data) {
+        written.push(data.toString());
+        lengths.push(queue.length);
+        if (data.toString() === 'a1') {
+          expect(queue.idle).toBe(false);
+          queue.push(late);
+        }
+      },
     });
     const stream = new OutboundEntry(true);
     queue.push(stream);
@@ -329,13 +331,15 @@ describe('OutboundQueue', () => {
     queue.flush();
     expect(written).toEqual(['a1']);
     // The stream ends from inside the sink while its last chunk is being written.
-    const ending = new OutboundQueue((data) => {
-      written.push(data.toString());
-      if (data.toString() === 'x') {
-        endingStream.add(Buffer.from('y'));
-        endingStream.open = false;
-        ending.flush();
-      }
+    const ending = new OutboundQueue({
+      write(data) {
+        written.push(data.toString());
+        if (data.toString() === 'x') {
+          endingStream.add(Buffer.from('y'));
+          endingStream.open = false;
+          ending.flush();
+        }
+      },
     });
     const endingStream = new OutboundEntry(true);
     ending.push(endingStream);
