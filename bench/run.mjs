@@ -98,7 +98,7 @@ if (want('client'))
       cells.push({
         workload: 'client',
         name: `client ${fmtSize(size)}, 32 in flight (${peer === 'ws' ? 'ws server' : 'reflector'})`,
-        clients: ['ws', ...(parleyAvailable ? ['parley'] : [])],
+        clients: ['ws', 'ws+addons', ...(parleyAvailable ? ['parley'] : [])],
         peer,
         params: { size, inflight: 32, seconds: S },
       });
@@ -170,7 +170,14 @@ async function runClientCell(cell, clientKey) {
     cpu: 0,
   });
   const { port } = await nextMessage(server, 'ready');
-  const client = startNode(`clients/${clientKey}-client.mjs`, { cpu: 1 });
+  // 'ws' is the ws client without its native addons (as the ws server rows), 'ws+addons' with.
+  const client =
+    clientKey === 'ws+addons'
+      ? startNode('clients/ws-client.mjs', { cpu: 1 })
+      : startNode(`clients/${clientKey}-client.mjs`, {
+          cpu: 1,
+          env: clientKey === 'ws' ? { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } : {},
+        });
   try {
     client.send({ params: { ...cell.params, url: `ws://127.0.0.1:${port}/` } });
     return (await nextMessage(client, 'result')).result;

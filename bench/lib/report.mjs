@@ -35,7 +35,7 @@ export function renderMarkdown(meta, results, servers) {
     '',
     '"server CPU busy" is the server process\'s CPU time over the cell\'s wall time (`process.cpuUsage`), "load generator CPU busy" the same for the load generator. When both are well below 100%, neither process was CPU-bound: on a shared machine they waited for a CPU, and the rate measures the machine as much as the server. "per server CPU-second" divides the rate by the server\'s CPU share — the work each implementation gets out of one CPU-second, the figure least disturbed by other load.',
     '',
-    'Client rows: the columns `ws` and `Parley` hold the ws client and the Parley client; "(reflector)" rows talk to `bench/servers/reflector.mjs`, a peer that answers each frame with a pre-built frame and does not unmask (so the client, not the server, is the bottleneck); "(ws server)" rows talk to the ws server.',
+    'Client rows: the columns `ws`, `ws + addons` and `Parley` hold the ws client (without / with `bufferutil`) and the Parley client; "(reflector)" rows talk to `bench/servers/reflector.mjs`, a peer that answers each frame with a pre-built frame and does not unmask (so the client, not the server, is the bottleneck); "(ws server)" rows talk to the ws server.',
     '',
     '| workload | metric | Parley | raw net | ws | ws + addons | Parley/raw | Parley/ws | Parley/ws+addons |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -22,6 +22,17 @@ export function summarizeProfile(profile, top = 25) {
   const lines = [`total ${(total / 1e3).toFixed(0)} ms, busy ${((total - idle) / 1e3).toFixed(0)} ms`];
   for (const [k, v] of rows)
     lines.push(`${((100 * v) / (total - idle || 1)).toFixed(1).padStart(5)}% of busy  ${k}`);
+  // Self time per source file: shows which layer (node core, codec, facade, ...) the time is in.
+  const byFile = new Map();
+  for (const [k, v] of selfUs) {
+    if (k === '(idle)  ') continue;
+    const at = k.indexOf('  ');
+    const file = k.slice(at + 2).replace(/:\d+$/, '') || k.slice(0, at);
+    byFile.set(file, (byFile.get(file) ?? 0) + v);
+  }
+  lines.push('', 'by file:');
+  for (const [f, v] of [...byFile.entries()].sort((a, b) => b[1] - a[1]).slice(0, Math.ceil(top / 2)))
+    lines.push(`${((100 * v) / (total - idle || 1)).toFixed(1).padStart(5)}% of busy  ${f}`);
   return lines.join('\n');
 }
 
