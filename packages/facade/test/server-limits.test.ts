@@ -1,3 +1,4 @@
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ParleyError } from '../src/index.js';
 import {
@@ -5,9 +6,11 @@ import {
   closedWith,
   nextEvent,
   openClient,
+  rawSocket,
   rawUpgrade,
   readUntil,
   startServer,
+  upgradeRequest,
 } from './helpers/harness.js';
 
 /** A masked frame header announcing `length` bytes, with no payload behind it. */
@@ -68,6 +71,46 @@ describe('hostile input', () => {
     const [, details] = await closed;
     expect(details.code).toBe(1009);
     expect((await closedClient).code).toBe(1009);
+  });
+
+  it('pauses reading while compressed messages wait on zlib, and delivers every one in order', async () => {
+    const count = 2000;
+    let pausedDuringDelivery = false;
+    const received: string[] = [];
+    let allDelivered!: () => void;
+    const delivered = new Promise<void>((resolve) => {
+      allDelivered = resolve;
+    });
+    const { port } = await startServer(
+      { per_message_deflate: true },
+      {
+        message(session, data) {
+          if (session.readingPaused) pausedDuringDelivery = true;
+          received.push(String(data));
+          if (received.length === count) allDelivered();
+        },
+      },
+    );
+    const socket = await rawSocket(port);
+    socket.write(
+      upgradeRequest('/', { 'Sec-WebSocket-Extensions': 'permessage-deflate; client_no_context_takeover' }),
+    );
+    await readUntil(socket, (d) => d.includes('\r\n\r\n'));
+    // 2,000 independently compressed text messages in one write: parsing the first chunk
+    // queues far more inflate jobs than the backlog bound.
+    const frames: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const flushed = deflateRawSync(Buffer.from(`message ${i} `.repeat(8)), {
+        finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      });
+      const frame = clientFrame(0x1, flushed.subarray(0, flushed.length - 4));
+      frame[0]! |= 0x40; // RSV1: compressed
+      frames.push(frame);
+    }
+    socket.write(Buffer.concat(frames));
+    await delivered;
+    expect(pausedDuringDelivery).toBe(true);
+    expect(received).toEqual(Array.from({ length: count }, (_, i) => `message ${i} `.repeat(8)));
   });
 
   it('keeps serving other clients while one is failed', async () => {

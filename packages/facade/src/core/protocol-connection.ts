@@ -43,7 +43,17 @@ export const PauseReason = {
   Backpressure: 1,
   QueueFull: 2,
   Application: 4,
+  /** Too many received messages wait on zlib: stop reading until inflation catches up. */
+  InflateBacklog: 8,
 } as const;
+
+/**
+ * Received messages allowed to wait on zlib before reading pauses, and the level at which it
+ * resumes. Each waiting message holds its compressed bytes, and zlib is slower than a socket
+ * can deliver: without a bound, a peer streaming compressed frames grows memory without end.
+ */
+const INFLATE_BACKLOG_PAUSE = 32;
+const INFLATE_BACKLOG_RESUME = 8;
 
 const READY_STATE = { open: 1, closing: 2, closed: 3 } as const;
 
@@ -213,9 +223,10 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
   heartbeat(): void {
     const liveness = this.liveness;
     if (liveness === null || this.finished) return;
-    // While WE chose not to read (full event queue, application pause) a pong could not be
-    // seen: that says nothing about the peer, so it counts as alive.
-    if ((this.pausedFor & (PauseReason.QueueFull | PauseReason.Application)) !== 0) {
+    // While WE chose not to read (full event queue, zlib backlog, application pause) a pong
+    // could not be seen: that says nothing about the peer, so it counts as alive.
+    const ourOwnPause = PauseReason.QueueFull | PauseReason.Application | PauseReason.InflateBacklog;
+    if ((this.pausedFor & ourOwnPause) !== 0) {
       liveness.markAlive();
       return;
     }
@@ -234,7 +245,9 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
 
   data(chunk: Buffer): void {
     this.liveness?.markAlive();
-    this.protocol.receive(chunk);
+    const protocol = this.protocol;
+    protocol.receive(chunk);
+    if (protocol.inboundBacklog >= INFLATE_BACKLOG_PAUSE) this.pauseReading(PauseReason.InflateBacklog);
   }
 
   highWater(bufferedAmount: number): void {
@@ -271,6 +284,12 @@ export class ProtocolConnection implements ProtocolSink, ConnectionHandler, Hear
 
   message(data: string | Buffer, binary: boolean): void {
     this.owner.onMessage(data, binary);
+    if (
+      (this.pausedFor & PauseReason.InflateBacklog) !== 0 &&
+      this.protocol.inboundBacklog <= INFLATE_BACKLOG_RESUME
+    ) {
+      this.resumeReading(PauseReason.InflateBacklog);
+    }
   }
 
   /** A ping arrived (the protocol has already queued the pong when autoPong is on). */
