@@ -29,9 +29,21 @@ const SERVERS = {
   ws: { label: 'ws', script: 'servers/ws.mjs', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
   'ws+addons': { label: 'ws + bufferutil', script: 'servers/ws.mjs' },
   ...(parleyAvailable ? { parley: { label: 'Parley', script: 'servers/parley.mjs' } } : {}),
+  // Only with --servers ...,parley+addons: Parley after useNativeMasking(bufferutil).
+  ...(parleyAvailable
+    ? {
+        'parley+addons': {
+          label: 'Parley + bufferutil',
+          script: 'servers/parley.mjs',
+          env: { PARLEY_NATIVE_MASKING: '1' },
+          optional: true,
+        },
+      }
+    : {}),
 };
 const serverFilter = opts.servers ? new Set(opts.servers.split(',')) : null;
-const wsServers = Object.keys(SERVERS).filter((k) => k !== 'raw');
+const defaultServers = Object.keys(SERVERS).filter((k) => !SERVERS[k].optional || serverFilter?.has(k));
+const wsServers = defaultServers.filter((k) => k !== 'raw');
 
 const cells = [];
 function want(w) {
@@ -43,13 +55,13 @@ if (want('echo')) {
     cells.push({
       workload: 'echo',
       name: `echo binary ${fmtSize(size)}`,
-      servers: Object.keys(SERVERS),
+      servers: defaultServers,
       params: { size, conns: 64, seconds: S },
     });
   cells.push({
     workload: 'echo',
     name: 'echo text 32 B',
-    servers: Object.keys(SERVERS),
+    servers: defaultServers,
     params: { size: 32, text: true, conns: 64, seconds: S },
   });
 }
@@ -57,21 +69,21 @@ if (want('latency'))
   cells.push({
     workload: 'latency',
     name: 'latency 1 conn, 32 B',
-    servers: Object.keys(SERVERS),
+    servers: defaultServers,
     params: { size: 32, seconds: quick ? 1 : 2 },
   });
 if (want('connRate'))
   cells.push({
     workload: 'connRate',
     name: 'connections/s (open, echo, close)',
-    servers: Object.keys(SERVERS),
+    servers: defaultServers,
     params: { seconds: S, parallel: 32 },
   });
 if (want('idle'))
   cells.push({
     workload: 'idle',
     name: `idle ${quick ? '1,000' : '10,000'} connections`,
-    servers: Object.keys(SERVERS),
+    servers: defaultServers,
     params: { conns: quick ? 1000 : 10000 },
   });
 if (want('broadcast'))

@@ -24,7 +24,8 @@ function cell(agg, key) {
 }
 
 export function renderMarkdown(meta, results, servers) {
-  const order = ['parley', 'raw', 'ws', 'ws+addons'];
+  const extra = results.some((r) => r.targets['parley+addons']);
+  const order = ['parley', 'raw', 'ws', 'ws+addons', ...(extra ? ['parley+addons'] : [])];
   const lines = [
     '# Benchmarks',
     '',
@@ -37,8 +38,8 @@ export function renderMarkdown(meta, results, servers) {
     '',
     'Client rows: the columns `ws`, `ws + addons` and `Parley` hold the ws client (without / with `bufferutil`) and the Parley client; "(reflector)" rows talk to `bench/servers/reflector.mjs`, a peer that answers each frame with a pre-built frame and does not unmask (so the client, not the server, is the bottleneck); "(ws server)" rows talk to the ws server.',
     '',
-    '| workload | metric | Parley | raw net | ws | ws + addons | Parley/raw | Parley/ws | Parley/ws+addons |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| workload | metric | Parley | raw net | ws | ws + addons |${extra ? ' Parley + bufferutil |' : ''} Parley/raw | Parley/ws | Parley/ws+addons |`,
+    `| --- | --- | --- | --- | --- | --- |${extra ? ' --- |' : ''} --- | --- | --- |`,
   ];
   for (const r of results) {
     const [key, unit] = METRIC[r.workload];
@@ -88,8 +89,14 @@ export function renderMarkdown(meta, results, servers) {
 
 /** Horizontal bars: each target's median relative to ws (=1.0) per workload. */
 export function renderSvg(meta, results) {
-  const targets = ['parley', 'raw', 'ws', 'ws+addons'];
-  const colors = { parley: '#2f6fde', raw: '#888', ws: '#e07b39', 'ws+addons': '#c9a227' };
+  const targets = ['parley', 'parley+addons', 'raw', 'ws', 'ws+addons'];
+  const colors = {
+    parley: '#2f6fde',
+    'parley+addons': '#7aa5ee',
+    raw: '#888',
+    ws: '#e07b39',
+    'ws+addons': '#c9a227',
+  };
   const rowH = 14;
   const groupGap = 12;
   const left = 260;

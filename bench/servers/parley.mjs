@@ -1,7 +1,11 @@
 // Parley's server, configured the way an application would: echo (same type back) or
 // broadcast (every message to every session, framed once).
-import { createServer } from '@parley/facade';
+import { createRequire } from 'node:module';
+import { createServer, useNativeMasking } from '@parley/facade';
 import { serve } from './common.mjs';
+
+// The 'parley+addons' column: the same server after the documented opt-in to bufferutil.
+if (process.env.PARLEY_NATIVE_MASKING === '1') useNativeMasking(createRequire(import.meta.url)('bufferutil'));
 
 serve(async ({ mode, deflate }) => {
   let server;

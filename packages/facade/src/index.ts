@@ -57,6 +57,9 @@ export type { ServerAddress } from './server/server-listener.js';
 export { Session, type SessionMessage, type SessionReadyState } from './server/session.js';
 export type { TypedMessageIssue, TypedMessageOutcome } from './server/typed-messages.js';
 
+// Opt-in native (SIMD) unmasking of large payloads, e.g. useNativeMasking(require('bufferutil')).
+export { type NativeMasking, useNativeMasking } from '@parley/codec';
+
 // Client side: createClient (reconnect, proxy, redirects) and the WHATWG WebSocket class.
 export * from './client/index.js';
 
