@@ -1,4 +1,5 @@
 // Renders benchmark results as a Markdown table (BENCH.md) and an SVG bar chart.
+import { renderTargets } from './targets.mjs';
 const METRIC = {
   echo: ['msgsPerSec', 'msgs/s', true],
   latency: ['p99us', 'p99 µs', false],
@@ -82,7 +83,7 @@ export function renderMarkdown(meta, results, servers) {
         `| ↳ server RSS after | MB | ${order.map((o) => cell(t[o], 'serverRssMB')).join(' | ')} | | | |`,
       );
   }
-  lines.push('', '![chart](bench/results/full.svg)', '');
+  lines.push('', ...renderTargets(results), '![chart](bench/results/full.svg)', '');
   void servers;
   return lines.join('\n');
 }
