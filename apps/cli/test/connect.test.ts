@@ -136,6 +136,31 @@ describe('parley connect (interactive)', () => {
 });
 
 describe('parley connect (piped stdin)', () => {
+  it('exits 1 with the error when the first attempt fails, although reconnect is on', async () => {
+    const server = clis.start(['echo-server', '--port', '0']);
+    const [, url] = await server.stdout.waitFor(/listening on (ws:\/\/\S+)/);
+    server.interrupt();
+    await server.exit;
+    // stdin stays open (a pipe still being written): only the failed attempt can end the run.
+    const cli = clis.start(['connect', url!]);
+    cli.stdin.write('never sent\n');
+    expect(await cli.exit).toBe(1);
+    expect(cli.stderr.text).toContain('error: CONNECTION_REFUSED');
+    expect(cli.stdout.text).not.toContain('reconnecting');
+  });
+
+  it('at a terminal, keeps retrying a server that is not there yet', async () => {
+    const server = clis.start(['echo-server', '--port', '0']);
+    const [, url] = await server.stdout.waitFor(/listening on (ws:\/\/\S+)/);
+    server.interrupt();
+    await server.exit;
+    const cli = clis.start(['connect', url!], { tty: true });
+    await cli.stdout.waitFor(/reconnecting in \d+ ms \(attempt 1\)/);
+    expect(cli.stderr.text).toContain('error: CONNECTION_REFUSED');
+    cli.interrupt();
+    expect(await cli.exit).toBe(1);
+  });
+
   it('sends every line, closes with 1000 once they are flushed and exits 0', async () => {
     const url = await echoServerUrl();
     const cli = clis.start(['connect', url, '--no-reconnect']);

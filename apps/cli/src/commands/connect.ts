@@ -25,7 +25,9 @@ ${clientTlsHelp(24)}
 
 ${INPUT_HELP}
 
-Piped stdin: every line is sent, then the client closes (1000) once they are flushed.`;
+Piped stdin: every line is sent, then the client closes (1000) once they are flushed.
+If the first connection attempt fails, it exits 1 with the error instead of
+reconnecting (reconnecting applies once a connection was made, or at a terminal).`;
 
 export const connectCommand: Command = {
   name: 'connect',
@@ -177,6 +179,8 @@ class ConnectSession {
       const fields = { code: error.code, message: error.message, retries: error.retries };
       if (this.#out.json) this.#out.event('error', fields, '');
       else writeLine(this.#io.stderr, `error: ${error.code}: ${error.message}`);
+      // A script (stdin not a terminal) should fail fast on a dead server, not retry forever.
+      if (!this.#opened && !this.#io.stdinIsTTY) void client.stop(1000, 'first connection failed');
     });
   }
 
