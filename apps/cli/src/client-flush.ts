@@ -6,8 +6,9 @@ const POLL_MS = 5;
 
 /**
  * Resolves once the client holds at most `limit` unsent bytes (queued for a reconnect or
- * buffered in the socket), or is no longer connecting/open. The facade's Client has no drain
- * event, so this polls `bufferedAmount`; it is used between file fragments and before exit.
+ * buffered in the socket), or is no longer connecting/open. Polls `bufferedAmount` and
+ * `queuedMessages` (messages held for a reconnect have no drain event); `connect` uses it
+ * before closing once piped stdin ends. File transfers pace on drain instead (DrainGate).
  */
 export async function waitForBuffered(client: Client, limit: number): Promise<void> {
   while (

@@ -38,7 +38,9 @@ interface PendingFile {
 }
 
 /**
- * The receiving half of file-transfer-protocol.ts. Bytes of an announced file go to
+ * The receiving half of file-transfer-protocol.ts. A file's bytes are one binary message
+ * (what `parley send` sends); several binary messages before the `end` — the form older
+ * senders used — are appended in order, which costs nothing extra. Bytes of an announced file go to
  * `<dir>/<name>.part` as they arrive (bounded memory); the `end` message renames it to
  * `<name>` when size and SHA-256 match. File writes are synchronous so they happen in message
  * order without a queue. Text that is not a control message is returned to the caller.

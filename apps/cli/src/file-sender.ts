@@ -2,16 +2,14 @@ import { type Client, err, ok, type ParleyError, type Result } from '@parley/fac
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { waitForBuffered } from './client-flush.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DrainGate } from './drain-gate.js';
 import { encodeControl } from './file-transfer-protocol.js';
 
 /** IXWebSocket's fragment size: 32 KiB. */
 export const DEFAULT_FRAGMENT_SIZE = 32 * 1024;
 /** Largest fragment accepted: two of them stay well under the client's 4 MiB max_buffered. */
 export const MAX_FRAGMENT_SIZE = 1024 * 1024;
-/** Fragments are not handed to the client while it still buffers more than this. */
-const PACING_LIMIT = 1024 * 1024;
 /** Bytes read from disk at a time (rounded down to whole fragments). */
 const READ_BLOCK = 1024 * 1024;
 
@@ -47,15 +45,15 @@ export interface SendFileReport {
   readonly stepsSent: number;
   /** File bytes handed to the connection. */
   readonly payloadSize: number;
-  /** Frame bytes (headers included) of those fragments, as reported by the facade. */
+  /** Frame bytes (headers included) of those fragments: payload plus one header per fragment. */
   readonly wireSize: number;
-  /** True when some fragment was still waiting on zlib, so `wireSize` is a lower bound. */
-  readonly wireSizePending: boolean;
   readonly sha256: string | null;
   readonly elapsedMs: number;
 }
 
 type SendFailure = ParleyError<string>;
+/** The facade client's message stream (its type is not exported by name). */
+type MessageStream = Extract<ReturnType<Client['sendStream']>, { ok: true }>['value'];
 
 /** Read through a call so TypeScript does not keep a narrowing of `aborted` across awaits. */
 function cancelled(signal: AbortSignal | undefined): boolean {
@@ -63,9 +61,17 @@ function cancelled(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * Streams a file to the peer as the header / fragments / end sequence of
- * file-transfer-protocol.ts: one binary message per fragment, read from disk one fragment at
- * a time (memory stays bounded for any file size) and paced by the client's buffer.
+ * Sends a file as the header / one binary message / end sequence of
+ * file-transfer-protocol.ts. The message is a client stream (`sendStream`): one WebSocket
+ * fragment per `fragmentSize` bytes, read from disk in blocks of about 1 MiB (memory stays
+ * bounded for any file size) and written only while the connection is below its high-water
+ * mark — after a `highWater` the next fragment waits for `drain`.
+ *
+ * Cancelling (Ctrl-C via `signal`, or `onProgress` returning false) ends the message early —
+ * the peer gets a complete but short binary message — and then sends the `cancel` notice, so
+ * a receiver behind a relay learns of it. (The stream's own cancel would close the connection
+ * with the message unfinished: a relay forwards nothing of it, and the notice could not
+ * follow.) The connection stays open; the caller closes it.
  */
 export async function sendFile(options: SendFileOptions): Promise<Result<SendFileReport, SendFailure>> {
   const { client } = options;
@@ -81,6 +87,7 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
       message: `cannot open ${options.path}: ${(error as Error).message}`,
     });
   }
+  const gate = new DrainGate(client);
   try {
     const total = (await handle.stat()).size;
     const steps = Math.ceil(total / fragmentSize);
@@ -88,80 +95,74 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
     const hash = createHash('sha256');
     const header = client.send(encodeControl({ type: 'file', name, size: total }));
     if (!header.ok) return err(header.error);
-    let sent = 0;
-    let wireSize = 0;
-    let wireSizePending = false;
-    // Fragments are views of blocks of about READ_BLOCK bytes: one disk read and one event-loop
-    // turn per block, not per fragment. The codec may keep a reference to a view it was given,
-    // so every block is a fresh buffer that is never written again.
+    // An empty file is announced and ended with no binary message in between.
+    const opened = total === 0 ? null : client.sendStream({ binary: true, total });
+    if (opened !== null && !opened.ok) return err(opened.error);
+    const stream = opened?.value ?? null;
+    const finish = (completed: boolean, stepsSent: number) =>
+      ({
+        name,
+        completed,
+        steps,
+        stepsSent,
+        payloadSize: stream?.sent ?? 0,
+        wireSize: stream?.wireSize ?? 0,
+        sha256: null,
+        elapsedMs: performance.now() - started,
+      }) satisfies SendFileReport;
+    // Fragments are views of blocks of about READ_BLOCK bytes: one disk read per block, not
+    // per fragment. The codec may keep a reference to a view it was given, so every block is
+    // a fresh buffer that is never written again.
     const blockSize = fragmentSize * Math.max(1, Math.floor(READ_BLOCK / fragmentSize));
     let block = Buffer.alloc(0);
     let blockOffset = 0;
-    for (let step = 1; step <= steps; step++) {
-      if (cancelled(options.signal)) {
-        return cancel(
-          client,
-          { name, steps, stepsSent: step - 1, payloadSize: sent, wireSize, wireSizePending },
-          started,
-        );
-      }
+    let offset = 0;
+    for (let step = 1; stream !== null && step <= steps; step++) {
+      await gate.ready(options.signal);
+      if (cancelled(options.signal)) return cancel(client, stream, finish(false, step - 1));
       if (blockOffset === block.length) {
-        // A new disk block: let the socket flush and Ctrl-C arrive, then read ahead.
-        if (step > 1 && throttleMs === 0) await nextTurn();
-        block = Buffer.allocUnsafe(Math.min(blockSize, total - sent));
-        const { bytesRead } = await handle.read(block, 0, block.length, sent);
+        block = Buffer.allocUnsafe(Math.min(blockSize, total - offset));
+        const { bytesRead } = await handle.read(block, 0, block.length, offset);
         if (bytesRead !== block.length) {
+          stream.end();
           return err({ code: 'FILE_CHANGED', message: `${options.path} shrank while being sent` });
         }
         blockOffset = 0;
+        if (cancelled(options.signal)) return cancel(client, stream, finish(false, step - 1));
       }
-      await waitForBuffered(client, PACING_LIMIT);
       const fragment = block.subarray(blockOffset, Math.min(blockOffset + fragmentSize, block.length));
       blockOffset += fragment.length;
+      offset += fragment.length;
       hash.update(fragment);
-      const result = client.send(fragment, { binary: true });
-      if (!result.ok) return err(result.error);
-      sent += fragment.length;
-      wireSize += result.value.wireSize;
-      wireSizePending ||= result.value.pending;
-      const progress = { step, steps, sent, total, elapsedMs: performance.now() - started };
-      if (options.onProgress?.(progress) === false || cancelled(options.signal)) {
-        return cancel(
-          client,
-          { name, steps, stepsSent: step, payloadSize: sent, wireSize, wireSizePending },
-          started,
-        );
-      }
-      if (throttleMs > 0) await sleep(throttleMs);
+      const written = step === steps ? stream.end(fragment) : stream.write(fragment);
+      if (!written.ok) return err(written.error);
+      const progress = { step, steps, sent: offset, total, elapsedMs: performance.now() - started };
+      const goOn = options.onProgress?.(progress) !== false && !cancelled(options.signal);
+      if (!goOn && step < steps) return cancel(client, stream, finish(false, step));
+      if (throttleMs > 0 && step < steps) await sleep(throttleMs);
     }
     const sha256 = hash.digest('hex');
     const end = client.send(encodeControl({ type: 'end', name, size: total, sha256 }));
     if (!end.ok) return err(end.error);
-    return ok({
-      name,
-      completed: true,
-      steps,
-      stepsSent: steps,
-      payloadSize: sent,
-      wireSize,
-      wireSizePending,
-      sha256,
-      elapsedMs: performance.now() - started,
-    });
+    return ok({ ...finish(true, steps), sha256 });
   } finally {
+    gate.dispose();
     await handle.close();
   }
 }
 
-/** Tells the receiver to discard what it got; the transfer ends with `completed: false`. */
+/**
+ * Ends the message where it is and tells the receiver to discard it; the transfer ends with
+ * `completed: false`.
+ */
 function cancel(
   client: Client,
-  partial: Omit<SendFileReport, 'completed' | 'sha256' | 'elapsedMs'>,
-  started: number,
+  stream: MessageStream,
+  report: SendFileReport,
 ): Result<SendFileReport, SendFailure> {
-  const notice = client.send(
-    encodeControl({ type: 'cancel', name: partial.name, sent: partial.payloadSize }),
-  );
+  const ended = stream.end();
+  if (!ended.ok) return err(ended.error);
+  const notice = client.send(encodeControl({ type: 'cancel', name: report.name, sent: report.payloadSize }));
   if (!notice.ok) return err(notice.error);
-  return ok({ ...partial, completed: false, sha256: null, elapsedMs: performance.now() - started });
+  return ok({ ...report, wireSize: stream.wireSize });
 }

@@ -3,7 +3,8 @@
  * WebSocket messages (so it passes through any relay, e.g. `parley transfer`):
  *
  * 1. text  `{"type":"file","name":"photo.jpg","size":1048576}` — a file follows;
- * 2. binary message(s) carrying the file's bytes in order, `size` bytes in all;
+ * 2. one binary message carrying the file's bytes (`parley send` streams it in fragments);
+ *    older senders split it into several binary messages, which are appended in order;
  * 3. text  `{"type":"end","name":"photo.jpg","size":1048576,"sha256":"<64 hex>"}` — the receiver
  *    compares size and SHA-256 with what arrived and reports OK or mismatch;
  *    or text `{"type":"cancel","name":"photo.jpg","sent":98304}` — the sender gave up; the
@@ -11,6 +12,12 @@
  *
  * A binary message that arrives outside a header/end pair is saved as `message-N.bin`.
  */
+/**
+ * The largest file `parley receive` and the `transfer` relay accept (their `max_payload`):
+ * a file is one message, which the facade delivers whole, so both hold it in memory.
+ */
+export const MAX_FILE_MESSAGE = 1024 * 1024 * 1024;
+
 export interface FileHeader {
   readonly type: 'file';
   readonly name: string;

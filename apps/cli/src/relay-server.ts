@@ -7,6 +7,7 @@ import {
   type Server,
   type ServerConfig,
 } from '@parley/facade';
+import { MAX_FILE_MESSAGE } from './file-transfer-protocol.js';
 
 /**
  * The three message-passing servers of the CLI, which differ only in who gets a message:
@@ -32,9 +33,12 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Res
     server_id: options.mode,
     per_message_deflate: options.deflate,
     ...(options.tls === undefined ? {} : { tls: { cert: options.tls.cert, key: options.tls.key } }),
-    // The transfer relay forwards whole files to receivers that may read slower than the
-    // sender writes: queue for them (the sender paces itself) instead of closing with 1013.
-    ...(options.mode === 'transfer' ? { backpressure: { policy: 'wait' as const } } : {}),
+    // The transfer relay forwards whole files (one message each, up to MAX_FILE_MESSAGE) to
+    // receivers that may read slower than the sender writes: queue for them (the sender paces
+    // itself) instead of closing with 1013.
+    ...(options.mode === 'transfer'
+      ? { max_payload: MAX_FILE_MESSAGE, backpressure: { policy: 'wait' as const } }
+      : {}),
   };
   let server: Server | null = null;
   const created = createServer(config, {

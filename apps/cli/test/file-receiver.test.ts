@@ -20,7 +20,15 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 const sha = (data: string) => createHash('sha256').update(data).digest('hex');
 
 describe('FileReceiver', () => {
-  it('assembles a file from several binary messages and renames it after a matching end', async () => {
+  it('saves a file that arrives as one binary message, as parley send sends it', async () => {
+    receiver.text(encodeControl({ type: 'file', name: 'one.txt', size: 11 }));
+    receiver.binary(Buffer.from('hello world'));
+    receiver.text(encodeControl({ type: 'end', name: 'one.txt', size: 11, sha256: sha('hello world') }));
+    expect(outcomes[1]).toMatchObject({ kind: 'file', status: 'ok', size: 11, sha256: sha('hello world') });
+    expect(await readdir(dir)).toEqual(['one.txt']);
+  });
+
+  it('still assembles a file from several binary messages (the older sender form), renaming it after a matching end', async () => {
     expect(receiver.text(encodeControl({ type: 'file', name: 'a.txt', size: 11 }))).toBe(true);
     expect(receiver.receiving).toBe(true);
     receiver.binary(Buffer.from('hello '));

@@ -4,16 +4,28 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { sendFile } from '../src/file-sender.js';
 import { CliRegistry } from './support/cli-harness.js';
 
 const clis = new CliRegistry();
+const observers: WebSocket[] = [];
 let work: string;
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'parley-cli-transfer-'));
 });
 afterEach(async () => {
+  await Promise.all(
+    observers.splice(0).map(
+      (ws) =>
+        new Promise<void>((done) => {
+          if (ws.readyState === WebSocket.CLOSED) return done();
+          ws.once('close', () => done());
+          ws.close();
+        }),
+    ),
+  );
   await clis.stopAll();
   await rm(work, { recursive: true, force: true });
 });
@@ -24,6 +36,30 @@ async function transferServer(): Promise<string> {
   const server = clis.start(['transfer', '--port', '0']);
   const [, url] = await server.stdout.waitFor(/listening on (ws:\/\/\S+)/);
   return url!;
+}
+
+interface Observed {
+  readonly binary: boolean;
+  readonly data: Buffer;
+}
+
+/** A plain `ws` client on the relay: records every message it is forwarded, as delivered. */
+async function observer(url: string): Promise<{ messages: Observed[]; count: (n: number) => Promise<void> }> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  observers.push(ws);
+  const messages: Observed[] = [];
+  let waiter: { n: number; done: () => void } | null = null;
+  ws.on('message', (data, binary) => {
+    messages.push({ binary, data: data as Buffer });
+    if (waiter !== null && messages.length >= waiter.n) waiter.done();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const count = (n: number) =>
+    messages.length >= n ? Promise.resolve() : new Promise<void>((done) => (waiter = { n, done }));
+  return { messages, count };
 }
 
 /** Starts `parley receive` and waits until it is connected (so nothing sent later is missed). */
@@ -38,6 +74,7 @@ describe('parley send → transfer → parley receive', () => {
   it('delivers a 1 MiB random file byte for byte and reports the SHA-256 as OK', async () => {
     const url = await transferServer();
     const { cli: receive, out } = await receiver(url, '--count', '1');
+    const watch = await observer(url);
     const content = randomBytes(MiB);
     const file = join(work, 'random.bin');
     await writeFile(file, content);
@@ -48,7 +85,8 @@ describe('parley send → transfer → parley receive', () => {
     expect(send.stdout.text).toContain('Step 1 of 32: 32.0 KiB of 1.00 MiB');
     expect(send.stdout.text).toContain('Step 32 of 32: 1.00 MiB of 1.00 MiB');
     expect(send.stdout.text).toContain(`sent random.bin: sha256 ${sha256}`);
-    // 32 binary frames of 32 KiB, each with a client frame header: 2 bytes, a 16-bit length, a 4-byte mask.
+    // One message in 32 frames of 32 KiB, each with a client frame header: 2 bytes, a 16-bit
+    // length, a 4-byte mask.
     const [, payload, wire] = send.stdout.text.match(/payloadSize: (\d+) wireSize: (\d+)/)!;
     expect(Number(payload)).toBe(MiB);
     expect(Number(wire)).toBe(MiB + 32 * (2 + 2 + 4));
@@ -59,24 +97,42 @@ describe('parley send → transfer → parley receive', () => {
     expect(receive.stdout.text).toContain(`OK random.bin: 1048576 bytes, sha256 ${sha256}`);
     expect((await readFile(join(out, 'random.bin'))).equals(content)).toBe(true);
     expect(await readdir(out)).toEqual(['random.bin']);
+
+    // What the relay forwards: header, the file as exactly one binary message, trailer.
+    await watch.count(3);
+    expect(watch.messages.map((m) => m.binary)).toEqual([false, true, false]);
+    expect(JSON.parse(watch.messages[0]!.data.toString())).toEqual({
+      type: 'file',
+      name: 'random.bin',
+      size: MiB,
+    });
+    expect(watch.messages[1]!.data.equals(content)).toBe(true);
+    expect(JSON.parse(watch.messages[2]!.data.toString())).toEqual({
+      type: 'end',
+      name: 'random.bin',
+      size: MiB,
+      sha256,
+    });
   });
 
-  it('closes cleanly after a large send in big fragments (the sender does not pause reading)', async () => {
+  it('closes cleanly after a large send in big fragments (the sender pauses reading on backpressure)', async () => {
     const url = await transferServer();
     const { cli: receive } = await receiver(url, '--count', '1');
     const file = join(work, 'large.bin');
-    await writeFile(file, randomBytes(16 * MiB));
+    // Over the facade's default 16 MiB max_payload: the relay and receiver accept whole files.
+    await writeFile(file, randomBytes(20 * MiB));
     const send = clis.start(['send', url, file, '--fragment-size', String(256 * 1024), '-q']);
     expect(await send.exit).toBe(0);
     expect(send.stdout.text).not.toContain('Step ');
     expect(send.stdout.text).toContain('closed: code 1000 wasClean=true');
     expect(await receive.exit).toBe(0);
-    expect(receive.stdout.text).toContain('OK large.bin: 16777216 bytes');
+    expect(receive.stdout.text).toContain(`OK large.bin: ${20 * MiB} bytes`);
   });
 
   it('cancelling from the progress callback after 3 fragments sends no more and closes cleanly', async () => {
     const url = await transferServer();
     const { cli: receive, out } = await receiver(url, '--count', '1', '--json');
+    const watch = await observer(url);
     const file = join(work, 'big.bin');
     await writeFile(file, randomBytes(MiB));
     const created = createClient({ url, reconnect: { enabled: false }, per_message_deflate: false });
@@ -102,6 +158,9 @@ describe('parley send → transfer → parley receive', () => {
       steps: 32,
       stepsSent: 3,
       payloadSize: 3 * 32 * 1024,
+      // Three 32 KiB fragments, then the empty final fragment that ends the message short.
+      wireSize: 3 * (32 * 1024 + 8) + 6,
+      sha256: null,
     });
     expect(steps).toEqual([1, 2, 3]);
     await client.stop(1000, 'cancelled');
@@ -118,6 +177,15 @@ describe('parley send → transfer → parley receive', () => {
       expectedSize: MiB,
     });
     expect(await readdir(out)).toEqual([]);
+
+    await watch.count(3);
+    expect(watch.messages.map((m) => m.binary)).toEqual([false, true, false]);
+    expect(watch.messages[1]!.data.length).toBe(3 * 32 * 1024);
+    expect(JSON.parse(watch.messages[2]!.data.toString())).toEqual({
+      type: 'cancel',
+      name: 'big.bin',
+      sent: 3 * 32 * 1024,
+    });
   });
 
   it('Ctrl-C during parley send stops before the next fragment; the receiver discards the partial file', async () => {

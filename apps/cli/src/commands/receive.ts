@@ -5,6 +5,7 @@ import { flag, integerOption, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
 import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { FileReceiver, type ReceiveOutcome } from '../file-receiver.js';
+import { MAX_FILE_MESSAGE } from '../file-transfer-protocol.js';
 import { writeLine } from '../io.js';
 import { EventPrinter } from '../output.js';
 
@@ -15,6 +16,7 @@ export const receiveCommand: Command = {
 
 Connects and saves every file announced by 'parley send' under its own name, after
 checking its size and SHA-256 (prints OK or mismatch; a mismatch stays as <name>.part).
+A file arrives as one binary message (held in memory until written; at most 1 GiB).
 A cancelled or cut transfer is discarded and reported as incomplete. Binary messages
 sent outside a file are saved as message-N.bin. Other text messages are printed.
 
@@ -45,6 +47,8 @@ Exit code 1 when any file was incomplete or did not match.`,
       url,
       per_message_deflate: !flag(values, 'no-deflate'),
       reconnect: { enabled: false },
+      // A file arrives as one message, held whole until it is written out.
+      max_payload: MAX_FILE_MESSAGE,
     });
     if (!created.ok) return new UsageError(created.error.issues.map((i) => i.message).join('; '));
     const client = created.value;

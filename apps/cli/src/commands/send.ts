@@ -1,6 +1,5 @@
 import { createClient } from '@parley/facade';
 import { flag, integerOption, stringOption, UsageError } from '../args.js';
-import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
 import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { DEFAULT_FRAGMENT_SIZE, MAX_FRAGMENT_SIZE, sendFile } from '../file-sender.js';
@@ -12,16 +11,19 @@ export const sendCommand: Command = {
   summary: 'send a file with per-fragment progress (Ctrl-C cancels cleanly)',
   help: `usage: parley send <url> <file> [options]
 
-Sends a header {"type":"file",name,size}, the file in binary fragments, then
-{"type":"end",size,sha256} so 'parley receive' can verify it. Prints "Step i of n"
-with bytes and rate after each fragment, then payloadSize and wireSize.
-Ctrl-C stops before the next fragment, tells the receiver {"type":"cancel"} and
-closes the connection with 1000; the exit code is then 1.
+Sends a header {"type":"file",name,size}, the file as ONE binary WebSocket message
+streamed in fragments of --fragment-size bytes, then {"type":"end",size,sha256} so
+'parley receive' can verify it. Prints "Step i of n" with bytes and rate after each
+fragment, then payloadSize and wireSize (payload plus one frame header per fragment).
+Reading from disk follows the connection's backpressure (highWater/drain).
+Ctrl-C stops before the next fragment: the message ends short, the receiver is told
+{"type":"cancel"} and the connection closes with 1000; the exit code is then 1.
 
       --fragment-size N  bytes per fragment (default ${DEFAULT_FRAGMENT_SIZE}, at most ${MAX_FRAGMENT_SIZE})
       --throttle-ms N    wait N ms between fragments (default 0)
       --name NAME        file name announced to the receiver (default: the file's base name)
-      --deflate          offer permessage-deflate (off by default: files are usually compressed)
+      --deflate          offer permessage-deflate for the text header/trailer (the file's
+                         stream itself is never compressed)
   -q, --quiet            no per-fragment progress lines
 ${clientTlsHelp(25)}`,
   options: {
@@ -49,10 +51,6 @@ ${clientTlsHelp(25)}`,
       per_message_deflate: flag(values, 'deflate'),
       ping_interval: 0,
       reconnect: { enabled: false },
-      // The sender paces itself on bufferedAmount and reads nothing but control frames; with
-      // read-pausing on, the facade client sometimes never reads the server's close reply after
-      // a large send (close handshake timeout, 1006) — see the CLI README.
-      backpressure: { pause_reading: false },
     });
     if (!created.ok) return new UsageError(created.error.issues.map((i) => i.message).join('; '));
     const client = created.value;
@@ -88,15 +86,14 @@ ${clientTlsHelp(25)}`,
       return ExitCode.Failure;
     }
     const report = outcome.value;
-    const wire = `${report.wireSize}${report.wireSizePending ? '+ (some fragments still compressing)' : ''}`;
     writeLine(
       io.stdout,
       report.completed
         ? `sent ${report.name}: sha256 ${report.sha256} in ${Math.round(report.elapsedMs)} ms`
         : `cancelled after ${report.stepsSent} of ${report.steps} fragments (${report.payloadSize} bytes)`,
     );
-    writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${wire}`);
-    await waitForBuffered(client, 0);
+    writeLine(io.stdout, `payloadSize: ${report.payloadSize} wireSize: ${report.wireSize}`);
+    // The close frame queues behind everything still buffered; stop() waits for the reply.
     await client.stop(1000, report.completed ? '' : 'cancelled');
     writeLine(io.stdout, closeLine);
     if (!report.completed) return ExitCode.Failure;
