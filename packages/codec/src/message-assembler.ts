@@ -27,6 +27,12 @@ export interface MessageAssemblerOptions {
  */
 const COMPACT_AFTER = 64;
 const EMPTY = Buffer.alloc(0);
+/**
+ * Largest announced frame whose buffer is allocated up front. The bytes are only reserved
+ * (untouched pages cost no RSS), but a peer could announce and then stall; above this the
+ * message grows with what actually arrives.
+ */
+const PREALLOCATE_UP_TO = 1024 * 1024;
 
 /**
  * Reassembles fragmented messages (RFC 6455 §5.4). Enforces: continuation only inside a
@@ -49,6 +55,13 @@ export class MessageAssembler implements FrameHandler {
   private pieces: Buffer[] = [];
   /** How many trailing entries of `pieces` are uncopied views. */
   private views = 0;
+  /**
+   * An unfragmented message whose frame spans chunks is copied into its final buffer piece by
+   * piece as the bytes arrive (while they are hot in cache), instead of kept as views and
+   * concatenated at the end; `wholeAt` is how much of it is filled.
+   */
+  private whole: Buffer | null = null;
+  private wholeAt = 0;
   /** FIN of the frame being streamed through frameStart/frameData/frameEnd. */
   private streamingFin = false;
   private failed = false;
@@ -96,12 +109,29 @@ export class MessageAssembler implements FrameHandler {
     // Control frames never stream (the parser buffers them), so this is a data frame.
     if (!this.begin(rsv1, opcode, length)) return;
     this.streamingFin = fin;
+    if (fin && this.fragments === 1 && !this.isCompressed && length <= PREALLOCATE_UP_TO) {
+      this.whole = Buffer.allocUnsafe(length);
+      this.wholeAt = 0;
+    }
   }
 
   frameData(data: Buffer): void {
     if (this.failed) return;
     if (this.isCompressed) {
       this.handler.compressed(data, false, this.opcode === Opcode.Binary);
+      return;
+    }
+    const whole = this.whole;
+    if (whole !== null) {
+      if (this.opcode === Opcode.Text) {
+        this.validator ??= new Utf8Validator();
+        if (!this.validator.write(data)) {
+          this.fail(CloseCode.InvalidPayload, 'INVALID_UTF8', 'text message is not valid UTF-8');
+          return;
+        }
+      }
+      whole.set(data, this.wholeAt);
+      this.wholeAt += data.length;
       return;
     }
     this.append(data);
@@ -186,7 +216,13 @@ export class MessageAssembler implements FrameHandler {
     }
     const pieces = this.pieces;
     const data =
-      pieces.length === 1 ? pieces[0]! : pieces.length === 0 ? EMPTY : Buffer.concat(pieces, this.size);
+      this.whole !== null
+        ? this.whole
+        : pieces.length === 1
+          ? pieces[0]!
+          : pieces.length === 0
+            ? EMPTY
+            : Buffer.concat(pieces, this.size);
     const binary = this.opcode === Opcode.Binary;
     this.reset();
     this.handler.message(data, binary);
@@ -199,6 +235,8 @@ export class MessageAssembler implements FrameHandler {
     this.fragments = 0;
     this.pieces = [];
     this.views = 0;
+    this.whole = null;
+    this.wholeAt = 0;
     this.validator?.reset();
   }
 
