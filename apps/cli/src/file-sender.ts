@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DrainGate } from './drain-gate.js';
-import { encodeControl } from './file-transfer-protocol.js';
+import { encodeControl, MAX_FILE_FRAGMENTS, MAX_FILE_MESSAGE } from './file-transfer-protocol.js';
 
 /** IXWebSocket's fragment size: 32 KiB. */
 export const DEFAULT_FRAGMENT_SIZE = 32 * 1024;
@@ -91,6 +91,19 @@ export async function sendFile(options: SendFileOptions): Promise<Result<SendFil
   try {
     const total = (await handle.stat()).size;
     const steps = Math.ceil(total / fragmentSize);
+    // Refused here rather than by the relay/receiver with a close 1009 mid-message.
+    if (total > MAX_FILE_MESSAGE) {
+      return err({
+        code: 'FILE_TOO_LARGE',
+        message: `${options.path} is ${total} bytes; a file is one message of at most ${MAX_FILE_MESSAGE}`,
+      });
+    }
+    if (steps > MAX_FILE_FRAGMENTS) {
+      return err({
+        code: 'TOO_MANY_FRAGMENTS',
+        message: `${steps} fragments of ${fragmentSize} bytes; receivers accept at most ${MAX_FILE_FRAGMENTS} per message (raise --fragment-size)`,
+      });
+    }
     const started = performance.now();
     const hash = createHash('sha256');
     const header = client.send(encodeControl({ type: 'file', name, size: total }));

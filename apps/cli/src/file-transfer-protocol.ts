@@ -18,6 +18,9 @@
  */
 export const MAX_FILE_MESSAGE = 1024 * 1024 * 1024;
 
+/** Most fragments per message a facade peer accepts (its default `max_fragments`). */
+export const MAX_FILE_FRAGMENTS = 100_000;
+
 export interface FileHeader {
   readonly type: 'file';
   readonly name: string;

@@ -1,6 +1,6 @@
 import { createClient } from '@parley/facade';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -240,11 +240,23 @@ describe('parley send → transfer → parley receive', () => {
     expect(await readdir(out)).toEqual(['x.txt.part']);
   });
 
-  it('send exits 1 naming the file when it cannot be read, and when the server is unreachable', async () => {
+  it('send exits 1 naming the file when it cannot be read or needs too many fragments, and when the server is unreachable', async () => {
     const url = await transferServer();
     const missing = clis.start(['send', url, join(work, 'nope.bin')]);
     expect(await missing.exit).toBe(1);
     expect(missing.stderr.text).toContain('FILE_UNREADABLE');
+    const many = join(work, 'many.bin');
+    await writeFile(many, Buffer.alloc(100_001));
+    const tooMany = clis.start(['send', url, many, '--fragment-size', '1']);
+    expect(await tooMany.exit).toBe(1);
+    expect(tooMany.stderr.text).toContain('TOO_MANY_FRAGMENTS: 100001 fragments of 1 bytes');
+    expect(tooMany.stdout.text).not.toContain('Step ');
+    const huge = join(work, 'huge.bin');
+    await writeFile(huge, '');
+    await truncate(huge, 1024 * MiB + 1); // sparse: nothing is written to disk
+    const tooLarge = clis.start(['send', url, huge]);
+    expect(await tooLarge.exit).toBe(1);
+    expect(tooLarge.stderr.text).toContain('FILE_TOO_LARGE');
     const refused = clis.start(['send', 'ws://127.0.0.1:1/', join(work, 'nope.bin')]);
     expect(await refused.exit).toBe(1);
     expect(refused.stderr.text).toContain('CONNECTION_REFUSED');

@@ -15,7 +15,8 @@ Sends a header {"type":"file",name,size}, the file as ONE binary WebSocket messa
 streamed in fragments of --fragment-size bytes, then {"type":"end",size,sha256} so
 'parley receive' can verify it. Prints "Step i of n" with bytes and rate after each
 fragment, then payloadSize and wireSize (payload plus one frame header per fragment).
-Reading from disk follows the connection's backpressure (highWater/drain).
+Reading from disk follows the connection's backpressure (highWater/drain). At most
+1 GiB and 100000 fragments per file (what 'parley receive' and 'transfer' accept).
 Ctrl-C stops before the next fragment: the message ends short, the receiver is told
 {"type":"cancel"} and the connection closes with 1000; the exit code is then 1.
 
