@@ -11,7 +11,8 @@ export interface PerMessageDeflateServerOptions {
   /** Ask the client to reset its compression context after each message. Default false. */
   clientNoContextTakeover?: boolean;
   /**
-   * Largest LZ77 window we compress with, 9..15 (zlib cannot deflate with 8). Default 15.
+   * Largest LZ77 window we compress with, 8..15. Default 15. (zlib deflates with at least 9,
+   * but never reaches back further than 250 bytes at 9, so an 8-bit agreement holds.)
    * Sent as server_max_window_bits only when the client offered that parameter.
    */
   serverMaxWindowBits?: number;
@@ -62,9 +63,9 @@ function acceptOffer(
   const offered = readDeflateParams(offer.params, 'offer');
   if (typeof offered === 'string') return null;
 
+  // 8 is honoured too: zlib deflates with a 9-bit window at least, but its distances stay
+  // within window size - 262 = 250 bytes there, which an 8-bit (256-byte) inflater decodes.
   const serverMaxWindowBits = Math.min(options.serverMaxWindowBits ?? 15, offered.serverMaxWindowBits ?? 15);
-  // zlib's raw deflate cannot honour an 8-bit window (it silently uses 9), so decline.
-  if (serverMaxWindowBits < 9) return null;
 
   const clientLimit = options.clientMaxWindowBits;
   let clientMaxWindowBits = 15;
@@ -96,8 +97,8 @@ function acceptOffer(
 }
 
 function checkOptions(options: PerMessageDeflateServerOptions): string | undefined {
-  if (options.serverMaxWindowBits !== undefined && !isWindowBits(options.serverMaxWindowBits, 9)) {
-    return 'serverMaxWindowBits must be an integer 9..15';
+  if (options.serverMaxWindowBits !== undefined && !isWindowBits(options.serverMaxWindowBits)) {
+    return 'serverMaxWindowBits must be an integer 8..15';
   }
   if (options.clientMaxWindowBits !== undefined && !isWindowBits(options.clientMaxWindowBits)) {
     return 'clientMaxWindowBits must be an integer 8..15';

@@ -66,10 +66,16 @@ describe('negotiatePerMessageDeflate (RFC 7692 §7.1)', () => {
     ['server_max_window_bits=16', 'permessage-deflate; server_max_window_bits=16'],
     ['server_max_window_bits=010', 'permessage-deflate; server_max_window_bits=010'],
     ['client_max_window_bits=abc', 'permessage-deflate; client_max_window_bits=abc'],
-    ['server_max_window_bits=8 (zlib cannot)', 'permessage-deflate; server_max_window_bits=8'],
   ])('declines (does not fail) an offer with %s and falls through to the next', (_name, header) => {
     expect(agree(header)).toBe(null);
     expect(agree(`${header}, permessage-deflate`)?.responseHeader).toBe('permessage-deflate');
+  });
+
+  it('honours server_max_window_bits=8 (our 9-bit deflater never reaches back past 250 bytes)', () => {
+    expect(agree('permessage-deflate; server_max_window_bits=8')).toEqual({
+      params: { ...DEFAULT_PARAMS, serverMaxWindowBits: 8 },
+      responseHeader: 'permessage-deflate; server_max_window_bits=8',
+    });
   });
 
   it('honours server_max_window_bits from the offer and echoes it', () => {
@@ -148,7 +154,7 @@ describe('negotiatePerMessageDeflate (RFC 7692 §7.1)', () => {
   });
 
   it.each([
-    [{ serverMaxWindowBits: 8 }],
+    [{ serverMaxWindowBits: 7 }],
     [{ serverMaxWindowBits: 16 }],
     [{ serverMaxWindowBits: 10.5 }],
     [{ clientMaxWindowBits: 7 }],
