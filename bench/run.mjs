@@ -38,6 +38,13 @@ const SERVERS = {
           env: { PARLEY_NATIVE_MASKING: '1' },
           optional: true,
         },
+        // Only with --servers ...,parley+http: Parley's node:http listener (upgrade event).
+        'parley+http': {
+          label: 'Parley (node:http listener)',
+          script: 'servers/parley.mjs',
+          env: { PARLEY_LISTENER: 'node-http' },
+          optional: true,
+        },
       }
     : {}),
 };

@@ -25,8 +25,9 @@ function cell(agg, key) {
 }
 
 export function renderMarkdown(meta, results, servers) {
-  const extra = results.some((r) => r.targets['parley+addons']);
-  const order = ['parley', 'raw', 'ws', 'ws+addons', ...(extra ? ['parley+addons'] : [])];
+  const extras = ['parley+addons', 'parley+http'].filter((k) => results.some((r) => r.targets[k]));
+  const extraLabels = { 'parley+addons': 'Parley + bufferutil', 'parley+http': 'Parley, node:http listener' };
+  const order = ['parley', 'raw', 'ws', 'ws+addons', ...extras];
   const lines = [
     '# Benchmarks',
     '',
@@ -39,8 +40,8 @@ export function renderMarkdown(meta, results, servers) {
     '',
     'Client rows: the columns `ws`, `ws + addons` and `Parley` hold the ws client (without / with `bufferutil`) and the Parley client; "(reflector)" rows talk to `bench/servers/reflector.mjs`, a peer that answers each frame with a pre-built frame and does not unmask (so the client, not the server, is the bottleneck); "(ws server)" rows talk to the ws server.',
     '',
-    `| workload | metric | Parley | raw net | ws | ws + addons |${extra ? ' Parley + bufferutil |' : ''} Parley/raw | Parley/ws | Parley/ws+addons |`,
-    `| --- | --- | --- | --- | --- | --- |${extra ? ' --- |' : ''} --- | --- | --- |`,
+    `| workload | metric | Parley | raw net | ws | ws + addons |${extras.map((k) => ` ${extraLabels[k]} |`).join('')} Parley/raw | Parley/ws | Parley/ws+addons |`,
+    `| --- | --- | --- | --- | --- | --- |${extras.map(() => ' --- |').join('')} --- | --- | --- |`,
   ];
   for (const r of results) {
     const [key, unit] = METRIC[r.workload];
@@ -90,10 +91,11 @@ export function renderMarkdown(meta, results, servers) {
 
 /** Horizontal bars: each target's median relative to ws (=1.0) per workload. */
 export function renderSvg(meta, results) {
-  const targets = ['parley', 'parley+addons', 'raw', 'ws', 'ws+addons'];
+  const targets = ['parley', 'parley+addons', 'parley+http', 'raw', 'ws', 'ws+addons'];
   const colors = {
     parley: '#2f6fde',
     'parley+addons': '#7aa5ee',
+    'parley+http': '#1d4a99',
     raw: '#888',
     ws: '#e07b39',
     'ws+addons': '#c9a227',

@@ -21,6 +21,8 @@ serve(async ({ mode, deflate }) => {
       max_payload: 64 * 1024 * 1024,
       max_connections: 100_000,
       per_message_deflate: deflate ? { threshold: 1024 } : false,
+      // The 'parley+http' column: the same server on a node:http listener instead of the raw one.
+      ...(process.env.PARLEY_LISTENER === 'node-http' ? { listener: 'node-http' } : {}),
     },
     handler,
   );
