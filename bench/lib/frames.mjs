@@ -57,7 +57,10 @@ export class FrameCounter {
     this.opcode = 0;
     this.len = 0;
     this.head = null; // partial header bytes
-    this.capture = null;
+    // One capture buffer per counter, reused for every frame: onFrame reads it synchronously
+    // (a fresh Buffer per frame made the load generator the bottleneck of the broadcast cell).
+    this.captureBuf = wantHead ? Buffer.alloc(wantHead) : null;
+    this.captureFilled = 0;
   }
   push(chunk) {
     let pos = 0;
@@ -65,7 +68,8 @@ export class FrameCounter {
     while (pos < n) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, n - pos);
-        if (this.capture && this.capture.filled < this.wantHead) this.fillCapture(chunk, pos, take);
+        if (this.captureBuf !== null && this.captureFilled < this.wantHead)
+          this.fillCapture(chunk, pos, take);
         this.remaining -= take;
         pos += take;
         if (this.remaining === 0) this.done();
@@ -95,20 +99,19 @@ export class FrameCounter {
         this.head = null;
       } else pos += hl;
       this.remaining = len;
-      this.capture = this.wantHead ? { buf: Buffer.alloc(this.wantHead), filled: 0 } : null;
+      this.captureFilled = 0;
       if (len === 0) this.done();
     }
   }
   fillCapture(chunk, pos, take) {
-    const c = this.capture;
-    const k = Math.min(take, this.wantHead - c.filled);
-    chunk.copy(c.buf, c.filled, pos, pos + k);
-    c.filled += k;
+    const k = Math.min(take, this.wantHead - this.captureFilled);
+    chunk.copy(this.captureBuf, this.captureFilled, pos, pos + k);
+    this.captureFilled += k;
   }
   keep(buf, p, chunk, pos) {
     this.head = this.head ? buf.subarray(p) : Buffer.from(chunk.subarray(pos));
   }
   done() {
-    this.onFrame(this.opcode, this.len, this.capture ? this.capture.buf : null);
+    this.onFrame(this.opcode, this.len, this.captureBuf);
   }
 }
