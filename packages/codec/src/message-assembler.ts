@@ -27,6 +27,7 @@ export interface MessageAssemblerOptions {
  */
 const COMPACT_AFTER = 64;
 const EMPTY = Buffer.alloc(0);
+const NO_PIECES: Buffer[] = [];
 /**
  * Largest announced frame whose buffer is allocated up front. The bytes are only reserved
  * (untouched pages cost no RSS), but a peer could announce and then stall; above this the
@@ -52,7 +53,8 @@ export class MessageAssembler implements FrameHandler {
   private isCompressed = false;
   private size = 0;
   private fragments = 0;
-  private pieces: Buffer[] = [];
+  /** NO_PIECES (shared, never written) until the first piece: no array per idle connection or message. */
+  private pieces: Buffer[] = NO_PIECES;
   /** How many trailing entries of `pieces` are uncopied views. */
   private views = 0;
   /**
@@ -198,6 +200,7 @@ export class MessageAssembler implements FrameHandler {
         return this.fail(CloseCode.InvalidPayload, 'INVALID_UTF8', 'text message is not valid UTF-8');
     }
     if (data.length === 0) return true;
+    if (this.pieces === NO_PIECES) this.pieces = [];
     this.pieces.push(data);
     if (++this.views >= COMPACT_AFTER) {
       const start = this.pieces.length - this.views;
@@ -233,7 +236,7 @@ export class MessageAssembler implements FrameHandler {
     this.isCompressed = false;
     this.size = 0;
     this.fragments = 0;
-    this.pieces = [];
+    this.pieces = NO_PIECES;
     this.views = 0;
     this.whole = null;
     this.wholeAt = 0;

@@ -31,6 +31,7 @@ interface CompressJob {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_JOBS: CompressJob[] = [];
 
 /**
  * The outgoing half of a connection: frames messages (text fast path, fragmentation,
@@ -43,7 +44,8 @@ export class MessageSender implements StreamHost {
   private readonly masked: boolean;
   private readonly host: SenderHost;
   private readonly queue: OutboundQueue;
-  private readonly compressing: CompressJob[] = [];
+  /** NO_JOBS (shared, never written) until the first compression. */
+  private compressing: CompressJob[] = NO_JOBS;
   /**
    * Called back by zlib in call order; one function for the connection's lifetime, created on
    * the first compression (connections that never compress do not carry it).
@@ -249,6 +251,7 @@ export class MessageSender implements StreamHost {
   private sendCompressed(payload: Buffer, binary: boolean): SendResult {
     const entry = new OutboundEntry(true);
     this.queue.push(entry);
+    if (this.compressing === NO_JOBS) this.compressing = [];
     this.compressing.push({ entry, binary });
     try {
       this.onCompressed ??= (error, result) => this.host.guard(() => this.compressed(error, result));

@@ -22,6 +22,8 @@ export class OutboundEntry {
   }
 }
 
+const NO_ENTRIES: OutboundEntry[] = [];
+
 /** Where frames go: the connection's ProtocolSink (anything with `write`). */
 export interface FrameOutput {
   write(data: Buffer): void;
@@ -32,7 +34,8 @@ export interface FrameOutput {
  * queued the protocol writes straight to the sink and never touches this class.
  */
 export class OutboundQueue {
-  private readonly entries: OutboundEntry[] = [];
+  /** NO_ENTRIES (shared, never written) until something is queued: idle connections carry no array. */
+  private entries: OutboundEntry[] = NO_ENTRIES;
   private readonly output: FrameOutput;
   private flushing = false;
 
@@ -50,6 +53,7 @@ export class OutboundQueue {
   }
 
   push(entry: OutboundEntry): void {
+    if (this.entries === NO_ENTRIES) this.entries = [];
     this.entries.push(entry);
     this.flush();
   }

@@ -30,6 +30,9 @@ interface InboundItem {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Shared empty lists a connection uses until it needs its own (see the fields below). */
+const NO_INBOUND: InboundItem[] = [];
+const NO_INFLATE_CALLS: boolean[] = [];
 
 /**
  * The sans-I/O WebSocket connection (RFC 6455 + RFC 7692): feed it received bytes with
@@ -76,9 +79,10 @@ export class WebSocketProtocol implements MessageHandler {
   private readonly deflateFactory: DeflateFactory;
   private deflate: DeflateTransform | null = null;
 
-  private readonly inbound: InboundItem[] = [];
+  /** NO_INBOUND (shared, never written) until a compressed message arrives. */
+  private inbound: InboundItem[] = NO_INBOUND;
   /** FIN flag of each decompress call not yet called back (callbacks come in call order). */
-  private readonly inflateCalls: boolean[] = [];
+  private inflateCalls: boolean[] = NO_INFLATE_CALLS;
   private inflatingMessage = false;
   /** zlib's callback for this connection, created on the first compressed message. */
   private onInflated: ((error: ParleyError | null, result: Buffer | null) => void) | null = null;
@@ -147,9 +151,11 @@ export class WebSocketProtocol implements MessageHandler {
   compressed(data: Buffer, fin: boolean, binary: boolean): void {
     if (!this.inflatingMessage) {
       this.inflatingMessage = true;
+      if (this.inbound === NO_INBOUND) this.inbound = [];
       this.inbound.push({ data: null, binary, close: null });
     }
     if (fin) this.inflatingMessage = false;
+    if (this.inflateCalls === NO_INFLATE_CALLS) this.inflateCalls = [];
     this.inflateCalls.push(fin);
     this.onInflated ??= (error, result) => this.guard(() => this.inflated(error, result));
     this.getDeflate().decompress(data, fin, this.onInflated);
