@@ -17,6 +17,9 @@ export function startNode(script, { cpu, env = {}, args = [], nodeArgs: extraNod
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
+  // The load generator exits on its own after reporting; a 'stop' sent as it goes fails with
+  // EPIPE, asynchronously, as an 'error' event: expected, not a crash of the run.
+  child.on('error', () => {});
   return child;
 }
 
@@ -48,7 +51,8 @@ export async function stop(child) {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   try {
-    child.send({ cmd: 'stop' });
+    if (child.connected) child.send({ cmd: 'stop' });
+    else child.kill('SIGKILL');
   } catch {}
   const t = setTimeout(() => child.kill('SIGKILL'), 3000);
   await exited;
