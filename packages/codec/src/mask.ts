@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { SIMD_BLOCK, type SimdMasker, simdMasker } from './simd-mask.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Below this many bytes an unrolled byte loop beats setting up a 32-bit view (measured). */
@@ -14,6 +15,10 @@ export interface NativeMasking {
 }
 
 let native: NativeMasking | null = null;
+/** The WebAssembly SIMD kernel (simd-mask.ts); tests switch it off to exercise the JS loops. */
+let simdEnabled = true;
+/** From this many bytes the SIMD kernel beats the word loop, copies included (measured). */
+const SIMD_THRESHOLD = 768;
 
 /** Installs (or with null removes) a native masker for large payloads; see NativeMasking. */
 export function useNativeMasking(masking: NativeMasking | null): void {
@@ -40,7 +45,41 @@ export function xorMask(
     // Same cut-off as the word loop: below it the addon call and its views cost more than they save.
     xorNative(native, data, start, end, mask, maskOffset, phase);
   } else {
-    xorWords(data, start, end, mask, maskOffset, phase);
+    const simd = length >= SIMD_THRESHOLD && simdEnabled ? simdMasker() : null;
+    if (simd !== null) xorSimd(simd, data, start, end, mask, maskOffset, phase);
+    else xorWords(data, start, end, mask, maskOffset, phase);
+  }
+}
+
+/** For tests: turns the WebAssembly SIMD kernel off (false) or back on. */
+export function useSimdMasking(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
+function xorSimd(
+  simd: SimdMasker,
+  data: Uint8Array,
+  start: number,
+  end: number,
+  mask: Uint8Array,
+  maskOffset: number,
+  phase: number,
+): void {
+  const p = phase & 3;
+  // WebAssembly memory is little-endian on every host: key byte p goes in the low byte.
+  const key =
+    mask[maskOffset + p]! |
+    (mask[maskOffset + ((p + 1) & 3)]! << 8) |
+    (mask[maskOffset + ((p + 2) & 3)]! << 16) |
+    (mask[maskOffset + ((p + 3) & 3)]! << 24);
+  const scratch = simd.scratch;
+  // Blocks are a multiple of 4 bytes long, so every block starts at the same key phase.
+  for (let at = start; at < end; at += SIMD_BLOCK) {
+    const length = Math.min(SIMD_BLOCK, end - at);
+    const block = data.subarray(at, at + length);
+    scratch.set(block, 0);
+    simd.xor(0, length, key);
+    block.set(scratch.subarray(0, length));
   }
 }
 

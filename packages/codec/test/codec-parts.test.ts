@@ -4,7 +4,8 @@ import { encodeClosePayload, parseClosePayload } from '../src/close-payload.js';
 import { CloseCode, isControlOpcode, isKnownOpcode, Opcode } from '../src/constants.js';
 import type { DeflateCallback, DeflateFactory } from '../src/deflate-transform.js';
 import { encodeFrame } from '../src/frame-encoder.js';
-import { applyMask, type NativeMasking, useNativeMasking } from '../src/mask.js';
+import { applyMask, type NativeMasking, useNativeMasking, useSimdMasking } from '../src/mask.js';
+import { SIMD_BLOCK, simdMasker } from '../src/simd-mask.js';
 import { MessageAssembler, type MessageHandler } from '../src/message-assembler.js';
 import { PROTOCOL_DEFAULTS, resolveProtocolOptions } from '../src/options.js';
 import { WebSocketProtocol } from '../src/protocol.js';
@@ -271,6 +272,65 @@ describe('WebSocketProtocol edge paths', () => {
     protocol.send('first');
     expect(sink.frames('client').map((f) => f.payload.toString())).toEqual(['first', 'second']);
     expect(encodeFrame(Opcode.Text, Buffer.from('first'))).toEqual(sink.writes[0]);
+  });
+});
+
+describe('WebAssembly SIMD masking', () => {
+  /** The reference: one byte at a time, straight from RFC 6455 §5.3. */
+  function byteWise(source: Uint8Array, key: Uint8Array, phase: number): Buffer {
+    return Buffer.from(source.map((b, i) => b ^ key[(i + phase) & 3]!));
+  }
+
+  it('is available on every Node this project supports (so the tests below exercise it)', () => {
+    const simd = simdMasker();
+    expect(simd).not.toBeNull();
+    expect(simd!.scratch.length).toBe(SIMD_BLOCK);
+  });
+
+  it('gives the bytes of a byte-wise XOR for every phase, alignment and length, across block boundaries', () => {
+    const key = hex('a1 b2 c3 d4');
+    const lengths = [767, 768, 769, 1000, 4096, 65_535, SIMD_BLOCK, SIMD_BLOCK + 1, 2 * SIMD_BLOCK + 13];
+    for (const phase of [0, 1, 2, 3]) {
+      for (const shift of [0, 1, 3]) {
+        for (const length of lengths) {
+          const source = Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff);
+          const backing = Buffer.alloc(length + 8, 0xee);
+          const view = backing.subarray(shift, shift + length);
+          view.set(source);
+          applyMask(view, key, phase);
+          expect(Buffer.compare(view, byteWise(source, key, phase))).toBe(0);
+          // Bytes around the range are untouched (the kernel XORs its scratch in 64-byte steps).
+          expect(backing.subarray(0, shift).every((b) => b === 0xee)).toBe(true);
+          expect(backing.subarray(shift + length).every((b) => b === 0xee)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('matches the JavaScript word loop, which stays the fallback', () => {
+    const key = hex('0f f0 5a a5');
+    const source = Uint8Array.from({ length: 3 * SIMD_BLOCK + 101 }, (_, i) => (i * 13) & 0xff);
+    const viaSimd = Buffer.from(source).subarray(1);
+    const viaJs = Buffer.from(source).subarray(1);
+    try {
+      applyMask(viaSimd, key, 2);
+      useSimdMasking(false);
+      applyMask(viaJs, key, 2);
+    } finally {
+      useSimdMasking(true);
+    }
+    expect(viaSimd.equals(viaJs)).toBe(true);
+    expect(viaJs.equals(byteWise(source.subarray(1), key, 2))).toBe(true);
+  });
+
+  it('unmasks received frames and masks client frames', () => {
+    const payload = Buffer.from(Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff));
+    const sink = new RecordingSink();
+    new WebSocketProtocol(sink, { role: 'server' }).receive(clientFrame(Opcode.Binary, payload));
+    expect(sink.messages).toEqual([payload]);
+    const key = hex('11 22 33 44');
+    const frame = encodeFrame(Opcode.Binary, payload, { mask: key });
+    expect(frame.subarray(14).equals(byteWise(payload, key, 0))).toBe(true);
   });
 });
 
