@@ -15,11 +15,12 @@ function connectWs(port, { raw = false, extra = '', onFrame, wantHead = 0 } = {}
       socket.once('connect', () => resolve({ socket }));
       return;
     }
-    const { head } = upgradeRequest(HOST, port, '/', extra);
-    let buf = Buffer.alloc(0);
+    const head = requestHead(port, extra);
+    let buf = null;
     const counter = new FrameCounter(onFrame ?? (() => {}), wantHead);
     const onData = (d) => {
-      buf = Buffer.concat([buf, d]);
+      // The whole 101 response nearly always arrives in one chunk: no copy then.
+      buf = buf === null ? d : Buffer.concat([buf, d]);
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
       const status = buf.subarray(0, 12).toString();
@@ -33,6 +34,22 @@ function connectWs(port, { raw = false, extra = '', onFrame, wantHead = 0 } = {}
     socket.on('data', onData);
     socket.once('connect', () => socket.write(head));
   });
+}
+
+/**
+ * One request head per target, built once: servers do not care whether keys repeat, and a
+ * fresh key plus the SHA-1 of the expected accept per connection made the generator, not the
+ * server, the limit of the connection-rate cell. The response's status is still checked.
+ */
+const heads = new Map();
+function requestHead(port, extra) {
+  const id = `${port} ${extra}`;
+  let head = heads.get(id);
+  if (head === undefined) {
+    head = Buffer.from(upgradeRequest(HOST, port, '/', extra).head, 'latin1');
+    heads.set(id, head);
+  }
+  return head;
 }
 
 function percentile(sorted, p) {
