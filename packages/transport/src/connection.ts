@@ -38,7 +38,17 @@ const NOOP_HANDLER: ConnectionHandler = { data() {} };
 // Socket listeners are module-level functions (`this` is the socket): attaching them costs no
 // closure per connection, and no allocation happens per chunk beyond what the socket does.
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {
-  this[kConnection]!.handler.data(chunk);
+  const conn = this[kConnection]!;
+  conn.inData = true;
+  try {
+    conn.handler.data(chunk);
+  } finally {
+    conn.inData = false;
+    // What the owner wrote while handling the chunk (an echo, a reply, a pong) leaves now, as
+    // one write or one writev, instead of from a scheduled tick: request/response traffic
+    // costs no nextTick per message.
+    conn.flushHeld();
+  }
 }
 function onSocketDrain(this: OwnedSocket): void {
   this[kConnection]!.socketDrained();
@@ -69,6 +79,8 @@ export class Connection implements Uncorkable {
   readonly highWaterMark: number;
   /** @internal set by a Listener to track its open connections. */
   onClosed: ((conn: Connection) => void) | null = null;
+  /** @internal true while this socket's 'data' listener runs; its writes are flushed when it returns. */
+  inData = false;
 
   private readonly socket: OwnedSocket;
   private readonly role: 'client' | 'server';
@@ -131,7 +143,8 @@ export class Connection implements Uncorkable {
       // One write per tick is the common case (a frame, a broadcast): hold it, no cork needed.
       this.tick = TICK_HOLDING;
       this.held = data;
-      scheduleUncork(this);
+      // Inside our own 'data' listener the listener flushes on return; elsewhere the tick's end does.
+      if (!this.inData) scheduleUncork(this);
     } else {
       // A second write in the tick: cork, so everything leaves in one writev at the tick's end.
       this.tick = TICK_CORKED;
@@ -163,6 +176,11 @@ export class Connection implements Uncorkable {
     // its own buffer needed draining; if the kernel took everything at once it never will, so
     // pair the signal ourselves, after the current tick like a real 'drain'.
     if (this.aboveHighWater && !this.socket.writableNeedDrain) process.nextTick(drainIfFlushed, this);
+  }
+
+  /** @internal flushes the writes held or corked in this tick, if any. */
+  flushHeld(): void {
+    if (this.tick !== TICK_IDLE) this.uncorkNow();
   }
 
   /** Bytes accepted by `write` and not yet handed to the kernel. */

@@ -148,6 +148,49 @@ describe('Connection over loopback TCP', () => {
     expect(writevCalls).toEqual([[5], [5]]);
   });
 
+  it('sends what the data handler wrote (one writev for several) as soon as the handler returns', async () => {
+    const server = await startServer();
+    const client = resources.connection(expectOk(await connect({ host: '127.0.0.1', port: server.port })));
+    const atClient = new Collector();
+    client.setHandler(atClient);
+    const peer = await server.accepted();
+    const socket = (peer as unknown as { socket: net.Socket }).socket;
+    const handedToSocket: string[] = [];
+    const raw = socket as net.Socket & {
+      _writev: (chunks: { chunk: Buffer }[], cb: unknown) => void;
+      _write: (chunk: Buffer, enc: unknown, cb: unknown) => void;
+    };
+    const writev = raw._writev.bind(raw);
+    const write = raw._write.bind(raw);
+    raw._writev = (chunks, cb) => {
+      handedToSocket.push(`writev(${chunks.map((c) => c.chunk.toString()).join(',')})`);
+      writev(chunks, cb);
+    };
+    raw._write = (chunk, enc, cb) => {
+      handedToSocket.push(`write(${chunk.toString()})`);
+      write(chunk, enc, cb);
+    };
+    // A listener added after ours runs in the same 'data' emit, before any tick: what it
+    // sees is what left while our handler's call was still on the stack.
+    const seenAfterHandler: string[][] = [];
+    let round = 0;
+    peer.setHandler({
+      data(chunk) {
+        round++;
+        peer.write(Buffer.from(`echo:${chunk}`));
+        if (round === 2) peer.write(Buffer.from('more'));
+      },
+    });
+    socket.on('data', () => seenAfterHandler.push([...handedToSocket]));
+
+    client.write(Buffer.from('a'));
+    await atClient.received('echo:a'.length);
+    client.write(Buffer.from('b'));
+    await atClient.received('echo:aecho:bmore'.length);
+    expect(seenAfterHandler).toEqual([['write(echo:a)'], ['write(echo:a)', 'writev(echo:b,more)']]);
+    expect(atClient.text).toBe('echo:aecho:bmore');
+  });
+
   it('signals highWater to a writer whose reader is paused, then drain once it reads', async () => {
     const server = await startServer();
     const highWaterMark = 256 * 1024;
