@@ -208,7 +208,9 @@ async function runClientCell(cell, clientKey) {
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const mid = s.length >> 1;
+  // An even count has two middles: their mean (taking the upper one flattered every cell).
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const results = [];
