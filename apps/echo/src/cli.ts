@@ -17,12 +17,14 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   server: {
     summary: 'echo every text/binary message back with the same type',
-    usage: 'echo server --port P [--host 127.0.0.1] [--path /] [--deflate]',
+    usage: 'echo server --port P [--host 127.0.0.1] [--path /] [--no-deflate]',
     options: {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       path: { type: 'string' },
+      // permessage-deflate is accepted by default; --deflate stays accepted (it was the opt-in).
       deflate: { type: 'boolean' },
+      'no-deflate': { type: 'boolean' },
     },
     run: runServer,
   },
@@ -62,7 +64,7 @@ async function runServer(values: Record<string, string | boolean | undefined>): 
     port,
     host: typeof values.host === 'string' ? values.host : ECHO_DEFAULTS.host,
     path: typeof values.path === 'string' ? values.path : ECHO_DEFAULTS.path,
-    deflate: values.deflate === true,
+    deflate: values['no-deflate'] !== true,
   });
   if (!started.ok) {
     process.stderr.write(`echo server: ${started.error.message}\n`);

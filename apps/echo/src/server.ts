@@ -4,7 +4,10 @@ export interface EchoServerOptions {
   port?: number;
   host?: string;
   path?: string;
-  /** Accept permessage-deflate offers (with their parameters). Default false. */
+  /**
+   * Accept permessage-deflate offers (with their parameters). Default true: a conformance
+   * suite's compression cases need it, and a client that does not offer it is unaffected.
+   */
   deflate?: boolean;
   /** Largest message echoed; default 64 MiB (Autobahn sends up to 16 MiB). */
   maxPayload?: number;
@@ -32,7 +35,7 @@ export function echoServerConfig(options: EchoServerOptions = {}): ServerConfig 
     server_id: 'parley-echo',
     max_payload: options.maxPayload ?? ECHO_DEFAULTS.maxPayload,
     max_fragments: 1 << 20,
-    per_message_deflate: options.deflate === true ? { threshold: 0 } : false,
+    per_message_deflate: options.deflate === false ? false : { threshold: 0 },
     backpressure: { policy: 'wait', pause_reading: true },
     ...options.config,
   };

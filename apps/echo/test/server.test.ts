@@ -134,10 +134,22 @@ describe('echo server (CLI)', () => {
     expect(exitCode).toBe(0);
   });
 
-  it('negotiates permessage-deflate with --deflate', async () => {
-    const { url } = await runCli(['server', '--port', '0', '--deflate']);
-    const client = await connect(url, { perMessageDeflate: true });
-    expect(client.extensions).toContain('permessage-deflate');
+  it('negotiates permessage-deflate by default, and not with --no-deflate', async () => {
+    const byDefault = await connect((await runCli(['server', '--port', '0'])).url, {
+      perMessageDeflate: true,
+    });
+    expect(byDefault.extensions).toContain('permessage-deflate');
+    const compressed = await roundTrip(byDefault, 'x'.repeat(4096));
+    expect(compressed.message.toString()).toBe('x'.repeat(4096));
+    // --deflate, the old opt-in, is still accepted.
+    const optedIn = await connect((await runCli(['server', '--port', '0', '--deflate'])).url, {
+      perMessageDeflate: true,
+    });
+    expect(optedIn.extensions).toContain('permessage-deflate');
+    const off = await connect((await runCli(['server', '--port', '0', '--no-deflate'])).url, {
+      perMessageDeflate: true,
+    });
+    expect(off.extensions).toBe('');
   });
 
   it('rejects bad arguments with exit code 2 and usage', async () => {
