@@ -3,7 +3,8 @@
 // native addons) and a raw node:net echo, back to back in one run; the server and the load
 // generator run in separate processes pinned to different CPUs. Medians of N repetitions.
 //   node bench/run.mjs [--quick] [--reps N] [--only echo,connRate,...] [--servers parley,ws,...]
-import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+//   node bench/run.mjs --render   (BENCH.md and the chart again from results/full.json, no run)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { nextMessage, pinned, startNode, stop } from './lib/proc.mjs';
@@ -12,6 +13,7 @@ import { renderMarkdown, renderSvg } from './lib/report.mjs';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
     reps: { type: 'string' },
     only: { type: 'string' },
     servers: { type: 'string' },
@@ -211,6 +213,15 @@ function median(xs) {
   const mid = s.length >> 1;
   // An even count has two middles: their mean (taking the upper one flattered every cell).
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+if (opts.render) {
+  // Re-render the report of the last full run (after editing the notes in lib/targets.mjs).
+  const saved = JSON.parse(readFileSync(`${opts.out}/results/full.json`, 'utf8'));
+  writeFileSync(`${opts.out}/results/full.svg`, renderSvg(saved.meta, saved.results));
+  writeFileSync(`${opts.out}/../BENCH.md`, renderMarkdown(saved.meta, saved.results, SERVERS));
+  console.log('wrote bench/results/full.svg, BENCH.md from bench/results/full.json');
+  process.exit(0);
 }
 
 const results = [];
