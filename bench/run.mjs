@@ -40,7 +40,8 @@ const SERVERS = {
           env: { PARLEY_NATIVE_MASKING: '1' },
           optional: true,
         },
-        // Only with --servers ...,parley+http: Parley's node:http listener (upgrade event).
+        // In the connection-rate cell always, elsewhere only with --servers ...,parley+http:
+        // Parley's node:http listener (upgrade event) instead of its raw listener.
         'parley+http': {
           label: 'Parley (node:http listener)',
           script: 'servers/parley.mjs',
@@ -85,7 +86,15 @@ if (want('connRate'))
   cells.push({
     workload: 'connRate',
     name: 'connections/s (open, echo, close)',
-    servers: defaultServers,
+    // The issue asks for node:http's upgrade path against Parley's raw listener here.
+    servers: [
+      ...defaultServers,
+      ...(parleyAvailable &&
+      !defaultServers.includes('parley+http') &&
+      (!serverFilter || serverFilter.has('parley'))
+        ? ['parley+http']
+        : []),
+    ],
     params: { seconds: S, parallel: 32 },
   });
 if (want('idle'))
