@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
 import {
   nextEvent,
@@ -281,5 +281,35 @@ describe('slow senders', () => {
     expect(response.toString().startsWith('HTTP/1.1 101 ')).toBe(true);
     const [session] = await connected;
     expect(session.query.get('slow')).toBe('1');
+  });
+
+  it('buffers a head that trickles in without copying everything received per chunk', async () => {
+    const { server, port } = await startServer();
+    const connected = nextEvent(server, 'connection');
+    const socket = await rawSocket(port);
+    socket.setNoDelay(true);
+    // ~6 KB of headers, one byte per write: the old code concatenated the whole buffer on
+    // every chunk (quadratic: ~18 MB copied here); growing by doubling copies ~12 KB.
+    const padding = Array.from({ length: 60 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(90)}\r\n`).join('');
+    const request = Buffer.from(upgradeRequest('/?trickle=1').replace('\r\n\r\n', `\r\n${padding}\r\n`));
+    expect(request.length).toBeGreaterThan(6000);
+    const concat = vi.spyOn(Buffer, 'concat');
+    let concatCalls = 0;
+    try {
+      for (let i = 0; i < request.length; i++) {
+        socket.write(request.subarray(i, i + 1));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const response = await readUntil(socket, (data) => data.includes('\r\n\r\n'));
+      expect(response.toString().startsWith('HTTP/1.1 101 ')).toBe(true);
+      const [session] = await connected;
+      expect(session.query.get('trickle')).toBe('1');
+      expect(session.headers['x-pad-59']).toBe('p'.repeat(90));
+      concatCalls = concat.mock.calls.length;
+    } finally {
+      concat.mockRestore();
+    }
+    // Nothing on the server's handshake path concatenates per chunk any more.
+    expect(concatCalls).toBeLessThan(10);
   });
 });

@@ -54,7 +54,13 @@ const UPGRADE_REQUIRED: PlainHttpResponse = {
  * `handshake_timeout` (else 408). One timer per pending handshake, cleared on settle.
  */
 export class PendingUpgrade<D> implements ConnectionHandler {
+  /** Bytes received and not yet consumed: the first chunk itself, or a view of `storage`. */
   private buffered: Buffer = EMPTY;
+  /**
+   * Where `buffered` lives once a second chunk arrives: it grows by doubling, so a head that
+   * trickles in a byte per packet costs linear copying, not a copy of everything per packet.
+   */
+  private storage: Buffer | null = null;
   private head: UpgradeHead | null = null;
   private timer: ReturnType<typeof setTimeout> | null;
   private done = false;
@@ -81,7 +87,7 @@ export class PendingUpgrade<D> implements ConnectionHandler {
 
   data(chunk: Buffer): void {
     if (this.done) return;
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.append(chunk);
     if (this.head !== null) {
       // Waiting on validate: keep what the client pipelined, within bounds.
       if (this.buffered.length > MAX_EARLY_BYTES) this.abort();
@@ -99,6 +105,7 @@ export class PendingUpgrade<D> implements ConnectionHandler {
     if (!parsed.value.complete) return;
     const { method, target, httpVersion, headers, headLength } = parsed.value;
     this.buffered = this.buffered.subarray(headLength);
+    this.storage = null; // `buffered` no longer starts at storage[0]; a later chunk starts anew
     const head: UpgradeHead = { method, target, httpVersion, headers };
     if (headers.upgrade === undefined) {
       this.answerPlainHttp(head);
@@ -109,6 +116,23 @@ export class PendingUpgrade<D> implements ConnectionHandler {
 
   end(): void {
     this.settle();
+  }
+
+  private append(chunk: Buffer): void {
+    const length = this.buffered.length;
+    if (length === 0) {
+      this.buffered = chunk; // the common case: the whole head in one chunk, no copy
+      return;
+    }
+    const needed = length + chunk.length;
+    let storage = this.storage;
+    if (storage === null || needed > storage.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * length, 1024));
+      this.buffered.copy(grown, 0);
+      storage = this.storage = grown;
+    }
+    chunk.copy(storage, length);
+    this.buffered = storage.subarray(0, needed);
   }
 
   /** @internal the handshake timer fired. */
