@@ -265,18 +265,21 @@ describe('refusals before the upgrade', () => {
   });
 });
 
+/** Writes `bytes` one per macrotask, so the server sees many one-byte chunks. */
+async function writeByteByByte(socket: { write(chunk: Buffer): unknown }, bytes: Buffer): Promise<void> {
+  for (let i = 0; i < bytes.length; i++) {
+    socket.write(bytes.subarray(i, i + 1));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 describe('slow senders', () => {
   it('completes a handshake whose request arrives one byte per write', async () => {
     const { server, port } = await startServer();
     const connected = nextEvent(server, 'connection');
     const socket = await rawSocket(port);
     socket.setNoDelay(true);
-    const request = Buffer.from(upgradeRequest('/?slow=1'));
-    for (let i = 0; i < request.length; i++) {
-      socket.write(request.subarray(i, i + 1));
-      // one byte per macrotask, so the server sees many small chunks
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    await writeByteByByte(socket, Buffer.from(upgradeRequest('/?slow=1')));
     const response = await readUntil(socket, (data) => data.includes('\r\n\r\n'));
     expect(response.toString().startsWith('HTTP/1.1 101 ')).toBe(true);
     const [session] = await connected;
@@ -296,10 +299,7 @@ describe('slow senders', () => {
     const concat = vi.spyOn(Buffer, 'concat');
     let concatCalls = 0;
     try {
-      for (let i = 0; i < request.length; i++) {
-        socket.write(request.subarray(i, i + 1));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      await writeByteByByte(socket, request);
       const response = await readUntil(socket, (data) => data.includes('\r\n\r\n'));
       expect(response.toString().startsWith('HTTP/1.1 101 ')).toBe(true);
       const [session] = await connected;
