@@ -52,6 +52,23 @@ function requestHead(port, extra) {
   return head;
 }
 
+/**
+ * A connection to the raw echo, which returns the same bytes: a "message" is a whole frame's
+ * worth of them, however the stream splits. Calls `onMessage` once per frame length received.
+ */
+async function connectRawEcho(port, frameLength, onMessage) {
+  const client = await connectWs(port, { raw: true });
+  let got = 0;
+  client.socket.on('data', (d) => {
+    got += d.length;
+    while (got >= frameLength) {
+      got -= frameLength;
+      onMessage();
+    }
+  });
+  return client;
+}
+
 function percentile(sorted, p) {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -67,16 +84,9 @@ async function echo({ port, raw, size, text, conns, seconds }) {
   for (let i = 0; i < conns; i++) {
     let client;
     if (raw) {
-      // the raw echo returns the same bytes: a "message" is a whole frame's worth of bytes
-      client = await connectWs(port, { raw: true });
-      let got = 0;
-      client.socket.on('data', (d) => {
-        got += d.length;
-        while (got >= frame.length) {
-          got -= frame.length;
-          messages++;
-          if (running) client.socket.write(frame);
-        }
+      client = await connectRawEcho(port, frame.length, () => {
+        messages++;
+        if (running) client.socket.write(frame);
       });
     } else {
       client = await connectWs(port, {
@@ -114,17 +124,8 @@ async function latency({ port, raw, size, seconds }) {
     samples.push(Number(process.hrtime.bigint() - t) / 1000);
     if (running) next();
   };
-  if (raw) {
-    client = await connectWs(port, { raw: true });
-    let got = 0;
-    client.socket.on('data', (d) => {
-      got += d.length;
-      while (got >= frame.length) {
-        got -= frame.length;
-        onReply();
-      }
-    });
-  } else client = await connectWs(port, { onFrame: onReply });
+  if (raw) client = await connectRawEcho(port, frame.length, onReply);
+  else client = await connectWs(port, { onFrame: onReply });
   next();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   running = false;
