@@ -34,6 +34,23 @@ export function parseCommandLine(argv: string[], options: OptionSpec): ParsedArg
   }
 }
 
+/**
+ * Exactly `names.length` positional arguments (`['<url>']`, `['<url>', '<file>']`, or none),
+ * or a UsageError saying what is missing or which argument is one too many.
+ */
+export function positionalArgs<const N extends readonly string[]>(
+  positionals: string[],
+  names: N,
+): { -readonly [K in keyof N]: string } | UsageError {
+  if (positionals.length < names.length) {
+    return new UsageError(names.length === 1 ? `missing ${names[0]}` : `expects ${names.join(' and ')}`);
+  }
+  if (positionals.length > names.length) {
+    return new UsageError(`unexpected argument '${positionals[names.length]}'`);
+  }
+  return positionals as { -readonly [K in keyof N]: string };
+}
+
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

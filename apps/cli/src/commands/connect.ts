@@ -1,6 +1,6 @@
 import { createClient, type Client } from '@parley/facade';
 import { createInterface } from 'node:readline';
-import { flag, integerOption, parseHeaderList, stringList, UsageError } from '../args.js';
+import { flag, integerOption, positionalArgs, parseHeaderList, stringList, UsageError } from '../args.js';
 import { waitForBuffered } from '../client-flush.js';
 import { type Command, ExitCode } from '../command.js';
 import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
@@ -46,9 +46,9 @@ export const connectCommand: Command = {
     ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
-    const [url, ...extra] = positionals;
-    if (url === undefined) return new UsageError('missing <url>');
-    if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
+    const args = positionalArgs(positionals, ['<url>']);
+    if (args instanceof UsageError) return args;
+    const [url] = args;
     const headers = parseHeaderList(stringList(values, 'header'));
     if (headers instanceof UsageError) return headers;
     const pingInterval = integerOption(values, 'ping-interval', 30_000, 0, 2 ** 31 - 1);

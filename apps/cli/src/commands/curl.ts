@@ -1,7 +1,15 @@
 import { request } from '@parley/http-client';
 import { readFile, writeFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
-import { flag, integerOption, parseHeaderList, stringList, stringOption, UsageError } from '../args.js';
+import {
+  flag,
+  integerOption,
+  positionalArgs,
+  parseHeaderList,
+  stringList,
+  stringOption,
+  UsageError,
+} from '../args.js';
 import { type Command, ExitCode } from '../command.js';
 import { writeLine } from '../io.js';
 
@@ -44,9 +52,9 @@ failure prints its code and message on stderr and exits 1.
     cacert: { type: 'string' },
   },
   async run({ values, positionals }, io) {
-    const [url, ...extra] = positionals;
-    if (url === undefined) return new UsageError('missing <url>');
-    if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
+    const args = positionalArgs(positionals, ['<url>']);
+    if (args instanceof UsageError) return args;
+    const [url] = args;
     const headers = parseHeaderList(stringList(values, 'header'));
     if (headers instanceof UsageError) return headers;
     const timeout = integerOption(values, 'timeout', DEFAULT_TIMEOUT_MS, 0, 2 ** 31 - 1);

@@ -1,7 +1,7 @@
 import { createClient } from '@parley/facade';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { flag, integerOption, stringOption, UsageError } from '../args.js';
+import { flag, integerOption, positionalArgs, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
 import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { FileReceiver, type ReceiveOutcome } from '../file-receiver.js';
@@ -35,9 +35,9 @@ Exit code 1 when any file was incomplete or did not match.`,
     ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
-    const [url, ...extra] = positionals;
-    if (url === undefined) return new UsageError('missing <url>');
-    if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
+    const args = positionalArgs(positionals, ['<url>']);
+    if (args instanceof UsageError) return args;
+    const [url] = args;
     const count = integerOption(values, 'count', 0, 0, Number.MAX_SAFE_INTEGER);
     if (count instanceof UsageError) return count;
     const tls = clientTlsConfig(values);

@@ -1,5 +1,5 @@
 import { createClient } from '@parley/facade';
-import { flag, integerOption, stringOption, UsageError } from '../args.js';
+import { flag, integerOption, positionalArgs, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
 import { CLIENT_TLS_OPTIONS, clientTlsConfig, clientTlsHelp } from '../tls-options.js';
 import { DEFAULT_FRAGMENT_SIZE, MAX_FRAGMENT_SIZE, sendFile } from '../file-sender.js';
@@ -37,9 +37,9 @@ ${clientTlsHelp(25)}`,
     ...CLIENT_TLS_OPTIONS,
   },
   async run({ values, positionals }, io) {
-    const [url, path, ...extra] = positionals;
-    if (url === undefined || path === undefined) return new UsageError('expects <url> and <file>');
-    if (extra.length > 0) return new UsageError(`unexpected argument '${extra[0]}'`);
+    const args = positionalArgs(positionals, ['<url>', '<file>']);
+    if (args instanceof UsageError) return args;
+    const [url, path] = args;
     const fragmentSize = integerOption(values, 'fragment-size', DEFAULT_FRAGMENT_SIZE, 1, MAX_FRAGMENT_SIZE);
     if (fragmentSize instanceof UsageError) return fragmentSize;
     const throttleMs = integerOption(values, 'throttle-ms', 0, 0, 60_000);

@@ -1,6 +1,6 @@
 import { createHttpServer } from '@parley/http-client';
 import { resolve } from 'node:path';
-import { flag, integerOption, type ParsedArgs, stringOption, UsageError } from '../args.js';
+import { flag, integerOption, positionalArgs, type ParsedArgs, stringOption, UsageError } from '../args.js';
 import { type Command, ExitCode } from '../command.js';
 import { type CliIo, whenAborted, writeLine } from '../io.js';
 import { type RelayMode, startRelayServer } from '../relay-server.js';
@@ -12,7 +12,8 @@ const DEFAULT_HOST = '127.0.0.1';
 
 /** Runs one relay server until the io signal (SIGINT/SIGTERM) aborts, then closes with 1001. */
 async function serveRelay(mode: RelayMode, args: ParsedArgs, io: CliIo): Promise<number | UsageError> {
-  if (args.positionals.length > 0) return new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  const none = positionalArgs(args.positionals, []);
+  if (none instanceof UsageError) return none;
   const port = integerOption(args.values, 'port', DEFAULT_WS_PORT, 0, 65535);
   if (port instanceof UsageError) return port;
   const tls = serverTlsConfig(args.values);
@@ -91,7 +92,8 @@ Stops on SIGINT/SIGTERM.`,
     dir: { type: 'string' },
   },
   async run(args, io) {
-    if (args.positionals.length > 0) return new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const none = positionalArgs(args.positionals, []);
+    if (none instanceof UsageError) return none;
     const port = integerOption(args.values, 'port', DEFAULT_HTTP_PORT, 0, 65535);
     if (port instanceof UsageError) return port;
     const dir = resolve(stringOption(args.values, 'dir') ?? '.');
