@@ -8,33 +8,11 @@
 //   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-memory.mjs [N] [M]
 //   node packages/codec/bench/deflate-memory.mjs --contexts [N]
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { constants, createDeflateRaw, createInflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, createDeflateRaw, createInflateRaw } from 'node:zlib';
+import { deflatedPayload, loadWsPerMessageDeflate, sampleJson } from './deflate-fixtures.mjs';
 
 const here = fileURLToPath(import.meta.url);
-
-function sampleJson(size, seed) {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-  const items = [];
-  let length = 0;
-  for (let i = 0; length < size; i++) {
-    const item = JSON.stringify({
-      id: 100000 + Math.floor(next() * 900000),
-      user: ['alice', 'bob', 'carol', 'dave'][Math.floor(next() * 4)],
-      ts: 1700000000000 + Math.floor(next() * 1e9),
-      text: `message ${i} ${Math.floor(next() * 1e6).toString(36)}`,
-    });
-    items.push(item);
-    length += item.length + 1;
-  }
-  return Buffer.from(`{"type":"batch","items":[${items.join(',')}]}`).subarray(0, size);
-}
 
 const SCENARIOS = {
   'client_no_context_takeover (the benchmark client)': {
@@ -48,7 +26,7 @@ const SCENARIOS = {
 async function child(impl, scenario, n, m) {
   const flags = SCENARIOS[scenario];
   const message = sampleJson(16 * 1024, 1);
-  const wire = deflateRawSync(message, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+  const wire = deflatedPayload(message);
   const transforms = [];
   let create;
   if (impl === 'parley') {
@@ -61,8 +39,7 @@ async function child(impl, scenario, n, m) {
     };
     create = () => new PerMessageDeflate(params, 'server', { maxPayload: 100 * 1024 * 1024 });
   } else {
-    const require = createRequire(import.meta.url);
-    const Ws = require(join(dirname(require.resolve('ws/package.json')), 'lib', 'permessage-deflate.js'));
+    const Ws = loadWsPerMessageDeflate();
     create = () => {
       const pmd = new Ws({ isServer: true, maxPayload: 100 * 1024 * 1024 });
       pmd.params = { ...flags, server_max_window_bits: 15, client_max_window_bits: 15 };
@@ -98,10 +75,7 @@ async function child(impl, scenario, n, m) {
 
 async function contextChild(kind, windowBits, memLevel, n) {
   const message = sampleJson(16 * 1024, 1);
-  const wire = Buffer.concat([
-    deflateRawSync(message, { windowBits, finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4),
-    Buffer.from([0, 0, 0xff, 0xff]),
-  ]);
+  const wire = Buffer.concat([deflatedPayload(message, windowBits), Buffer.from([0, 0, 0xff, 0xff])]);
   const flush = constants.Z_SYNC_FLUSH;
   globalThis.gc();
   const before = process.memoryUsage().rss;

@@ -5,45 +5,19 @@
 // CPU per message (process.cpuUsage, which includes the zlib threads) is the steadier figure
 // on a shared machine; msgs/s swings with other load.
 //   npx tsc -p packages/codec/tsconfig.json && node packages/codec/bench/deflate-throughput.mjs [C] [seconds] [level]
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { constants, deflateRawSync } from 'node:zlib';
 import { PerMessageDeflate } from '../dist/deflate/per-message-deflate.js';
+import { deflatedPayload, loadWsPerMessageDeflate, sampleJson } from './deflate-fixtures.mjs';
 
 const connections = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 3);
 const level = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 
-const require = createRequire(import.meta.url);
-const WsPerMessageDeflate = require(
-  join(dirname(require.resolve('ws/package.json')), 'lib', 'permessage-deflate.js'),
-);
-
-function sampleJson(size, seed) {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-  const items = [];
-  let length = 0;
-  for (let i = 0; length < size; i++) {
-    const item = JSON.stringify({
-      id: 100000 + Math.floor(next() * 900000),
-      user: ['alice', 'bob', 'carol', 'dave'][Math.floor(next() * 4)],
-      ts: 1700000000000 + Math.floor(next() * 1e9),
-      text: `message ${i} ${Math.floor(next() * 1e6).toString(36)}`,
-    });
-    items.push(item);
-    length += item.length + 1;
-  }
-  return Buffer.from(`{"type":"batch","items":[${items.join(',')}]}`).subarray(0, size);
-}
+const WsPerMessageDeflate = loadWsPerMessageDeflate();
 
 const message = sampleJson(16 * 1024, 1);
 // Each request is its own stream (as from a client without context takeover), so every
 // connection can inflate it whatever its history.
-const request = deflateRawSync(message, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+const request = deflatedPayload(message);
 
 function adapter(impl, flags) {
   if (impl === 'parley') {
