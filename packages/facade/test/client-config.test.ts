@@ -82,6 +82,39 @@ describe('parseClientConfig', () => {
   it('refuses a non-http proxy URL', () => {
     const result = parseClientConfig({ url: 'ws://a/', proxy: 'socks5://proxy:1080' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.issues[0]?.path).toBe('proxy');
+    if (!result.ok) {
+      expect(result.error.issues[0]?.path).toBe('proxy');
+      expect(result.error.message).toContain("must be false, 'env' or an http:// or https:// proxy URL");
+    }
+  });
+
+  it('accepts an https:// proxy with a proxy_tls block; proxy_tls defaults to the system store', () => {
+    const defaults = parseClientConfig({ url: 'ws://a/' });
+    expect(defaults.ok && defaults.value.proxy_tls).toEqual({ ca: 'system', check_hostname: true });
+    const result = parseClientConfig({
+      url: 'wss://a/',
+      proxy: 'https://user:pw@proxy.local:8443',
+      proxy_tls: { ca: '/etc/proxy-ca.pem', servername: 'proxy.corp', check_hostname: false },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.proxy).toBe('https://user:pw@proxy.local:8443');
+    expect(result.value.proxy_tls).toEqual({
+      ca: '/etc/proxy-ca.pem',
+      servername: 'proxy.corp',
+      check_hostname: false,
+    });
+  });
+
+  it('keeps proxy_tls strict and names each bad field', () => {
+    const result = parseClientConfig({
+      url: 'ws://a/',
+      proxy_tls: { ca: '', check_hostname: 'yes', cert: '/tmp/c.pem' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.error.issues.map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['proxy_tls.ca', 'proxy_tls.check_hostname']));
+    expect(result.error.message).toMatch(/proxy_tls.*cert/);
   });
 });

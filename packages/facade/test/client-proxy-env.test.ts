@@ -11,6 +11,15 @@ describe('resolveProxy', () => {
     expect(resolveProxy(wss, 'env', env)?.host).toBe('secure:3129');
   });
 
+  it('accepts https:// proxies (TLS to the proxy) for both schemes', () => {
+    const env = { HTTP_PROXY: 'https://plain:3128', HTTPS_PROXY: 'https://user:pw@secure' };
+    expect(resolveProxy(ws, 'env', env)?.href).toBe('https://plain:3128/');
+    const secure = resolveProxy(wss, 'env', env);
+    expect(secure?.protocol).toBe('https:');
+    expect(secure?.username).toBe('user');
+    expect(resolveProxy(wss, 'env', { ...env, NO_PROXY: 'example.com' })).toBeNull();
+  });
+
   it('prefers lowercase variables and accepts a proxy without scheme', () => {
     const env = { https_proxy: 'lower:8080', HTTPS_PROXY: 'http://upper:8080' };
     expect(resolveProxy(wss, 'env', env)?.href).toBe('http://lower:8080/');

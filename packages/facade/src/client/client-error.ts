@@ -12,6 +12,8 @@ export type ClientErrorCode =
   | 'HTTP_STATUS'
   | 'TOO_MANY_REDIRECTS'
   | 'PROXY_FAILED'
+  /** TLS to an https:// proxy failed (its certificate, its name, the handshake); `cause` has the detail. */
+  | 'PROXY_TLS_FAILED'
   | 'STOPPED'
   | 'MESSAGES_UNSENT';
 

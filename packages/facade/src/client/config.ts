@@ -24,6 +24,8 @@ import { err, ok, type Result } from '../result.js';
  * | follow_redirects         | false       | browsers fail on a redirected upgrade; opt in like ws                  |
  * | max_redirects            | 10          | bounds redirect loops                                                  |
  * | proxy                    | 'env'       | HTTPS_PROXY / HTTP_PROXY / NO_PROXY, like curl                         |
+ * | proxy_tls.ca             | 'system'    | an https:// proxy is verified on its own, like curl's --proxy-cacert   |
+ * | proxy_tls.check_hostname | true        | the proxy's certificate must name the proxy's host                     |
  * | send_queue.max_messages  | 1 024       | messages kept while reconnecting, flushed in order on reopen           |
  * | send_queue.max_bytes     | 4 MiB       | bytes kept while reconnecting; beyond either bound send() is refused   |
  * | backpressure             | (server's)  | same block and defaults as the server: over 4 MiB unsent → close 1013  |
@@ -57,6 +59,29 @@ const TlsOptionsSchema = z
     alpn: z.array(z.string().min(1)).optional(),
   })
   .strict();
+
+/**
+ * How to verify an https:// proxy (TLS to the proxy itself). Separate from `tls`, which is
+ * for the WebSocket server: a corporate proxy is usually signed by a different CA.
+ */
+const ProxyTlsOptionsSchema = z
+  .object({
+    /** 'system' (default) trusts the OS store; 'none' disables verification; else a path or PEM. */
+    ca: z.string().min(1).default('system'),
+    /** SNI and the name the proxy's certificate must match; default the proxy URL's host. */
+    servername: z.string().min(1).optional(),
+    check_hostname: z.boolean().default(true),
+  })
+  .strict();
+
+const proxyUrl = z.string().refine(
+  (value) => {
+    if (!URL.canParse(value)) return false;
+    const protocol = new URL(value).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  },
+  { message: "must be false, 'env' or an http:// or https:// proxy URL" },
+);
 
 const ReconnectSchema = z
   .object({
@@ -126,15 +151,9 @@ export const ClientConfigSchema = z
     follow_redirects: z.boolean().default(false),
     max_redirects: z.number().int().min(0).max(100).default(10),
     /** false: direct; 'env': from HTTPS_PROXY/HTTP_PROXY/NO_PROXY; a URL: always that proxy. */
-    proxy: z
-      .union([
-        z.literal(false),
-        z.literal('env'),
-        z.string().refine((v) => URL.canParse(v) && new URL(v).protocol === 'http:', {
-          message: "must be false, 'env' or an http:// proxy URL",
-        }),
-      ])
-      .default('env'),
+    proxy: z.union([z.literal(false), z.literal('env'), proxyUrl]).default('env'),
+    /** Verification of an https:// proxy (TLS to the proxy; `tls` is for the server). */
+    proxy_tls: ProxyTlsOptionsSchema.prefault({}),
     send_queue: SendQueueSchema.prefault({}),
     backpressure: BackpressureSchema.prefault({}),
   })
@@ -145,6 +164,7 @@ export type ClientConfigInput = z.input<typeof ClientConfigSchema>;
 /** The parsed configuration with every default filled in. */
 export type ClientConfig = z.output<typeof ClientConfigSchema>;
 export type ClientTlsConfig = ClientConfig['tls'];
+export type ClientProxyTlsConfig = ClientConfig['proxy_tls'];
 export type ReconnectConfig = ClientConfig['reconnect'];
 
 /** Validates a client config, filling in defaults; the error names every bad field. */

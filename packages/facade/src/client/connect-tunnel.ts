@@ -1,6 +1,8 @@
-import { type Connection, connect, upgradeToTls } from '@parley/transport';
-import { err, ok, type Result } from '../result.js';
+import { isIP } from 'node:net';
+import { type Connection, connect, type TlsClientOptions, upgradeToTls } from '@parley/transport';
+import { err, ok, type ParleyError, type Result } from '../result.js';
 import { type AttemptFailure, attemptFailure } from './client-error.js';
+import type { ClientProxyTlsConfig } from './config.js';
 import type { DialOptions } from './dial.js';
 import { isSecure, socketHost, transportTlsOptions } from './dial.js';
 import { effectivePort } from './proxy-env.js';
@@ -17,9 +19,31 @@ export function buildConnectRequest(target: string, proxy: URL): string {
   return `${head}\r\n`;
 }
 
+/** The `proxy_tls` block as transport options for TLS to an https:// proxy (SNI: the proxy's host). */
+export function proxyTransportTlsOptions(tls: ClientProxyTlsConfig, proxy: URL): TlsClientOptions {
+  const host = socketHost(proxy);
+  const options: TlsClientOptions = { ca: tls.ca, checkHostname: tls.check_hostname };
+  const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
+  if (servername !== undefined) options.servername = servername;
+  return options;
+}
+
 /**
- * Opens a tunnel through an HTTP CONNECT proxy: TCP to the proxy, `CONNECT host:port`, a 2xx
- * answer read with the bounded response reader, then TLS inside the tunnel for wss://.
+ * A failure to reach the proxy: `PROXY_TLS_FAILED` when TLS to an https:// proxy failed
+ * (`proxy: TLS: certificate invalid: …`), else `PROXY_FAILED` (`proxy: connection refused: …`).
+ * The target's own TLS failures stay `TLS_FAILED`.
+ */
+function proxyFailure(error: ParleyError): AttemptFailure {
+  const failure = failureFromTransport(error);
+  const code = failure.code === 'TLS_FAILED' ? 'PROXY_TLS_FAILED' : 'PROXY_FAILED';
+  return { ...failure, code, message: `proxy: ${failure.message}` };
+}
+
+/**
+ * Opens a tunnel through an HTTP CONNECT proxy: TCP to the proxy (plus TLS to the proxy for an
+ * https:// proxy, verified with `proxy_tls`), `CONNECT host:port`, a 2xx answer read with the
+ * bounded response reader, then TLS to the server inside the tunnel for wss:// (verified with
+ * `tls`) — two nested TLS sessions when both are secure.
  */
 export async function openTunnel(
   options: DialOptions & { proxy: URL },
@@ -29,15 +53,14 @@ export async function openTunnel(
   const connected = await connect({
     host: socketHost(proxy),
     port: effectivePort(proxy),
-    tls: false,
+    tls: isSecure(proxy) ? proxyTransportTlsOptions(options.proxyTls, proxy) : false,
     signal,
     noDelay: true,
     highWaterMark: options.highWaterMark,
   });
   if (!connected.ok) {
     if (signal.aborted) return err(timeoutFailure(proxyWhere));
-    const failure = failureFromTransport(connected.error);
-    return err({ ...failure, code: 'PROXY_FAILED', message: `proxy: ${failure.message}` });
+    return err(proxyFailure(connected.error));
   }
   const tunnel = connected.value;
   const target = `${url.hostname}:${effectivePort(url)}`;
@@ -69,7 +92,7 @@ export async function openTunnel(
     return err(attemptFailure('PROXY_FAILED', 'proxy: sent bytes after the CONNECT answer'));
   }
   if (!isSecure(url)) return ok(tunnel);
-  // The tunnel connection is consumed by upgradeToTls (destroyed on failure).
+  // The tunnel connection (plain or TLS to the proxy) is consumed by upgradeToTls (destroyed on failure).
   const secured = await upgradeToTls(tunnel, transportTlsOptions(options.tls, url), {
     host: socketHost(url),
     port: effectivePort(url),

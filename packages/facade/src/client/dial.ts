@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { type Connection, connect, type TlsClientOptions } from '@parley/transport';
 import { err, ok, type Result } from '../result.js';
 import { type AttemptFailure, attemptFailure } from './client-error.js';
-import type { ClientTlsConfig } from './config.js';
+import type { ClientProxyTlsConfig, ClientTlsConfig } from './config.js';
 import { effectivePort } from './proxy-env.js';
 import { openTunnel } from './connect-tunnel.js';
 import { failureFromTransport } from './transport-failure.js';
@@ -11,6 +11,8 @@ export interface DialOptions {
   readonly url: URL;
   readonly tls: ClientTlsConfig;
   readonly proxy: URL | null;
+  /** How to verify an https:// proxy (unused for http:// proxies and direct connections). */
+  readonly proxyTls: ClientProxyTlsConfig;
   readonly signal: AbortSignal;
   /** Write-buffer high-water mark of the connection (backpressure.high_water_mark). */
   readonly highWaterMark: number;
@@ -41,7 +43,7 @@ export function transportTlsOptions(tls: ClientTlsConfig, url: URL): TlsClientOp
 
 /**
  * Opens the byte stream the WebSocket handshake runs over: TCP (plus TLS for wss://)
- * straight to the server, or through an HTTP CONNECT proxy tunnel.
+ * straight to the server, or through an HTTP CONNECT proxy tunnel (http:// or https:// proxy).
  */
 export async function dial(options: DialOptions): Promise<Result<Connection, AttemptFailure>> {
   const { url, proxy, signal } = options;

@@ -1,5 +1,5 @@
 /**
- * Which HTTP CONNECT proxy (if any) to use for a WebSocket URL, from an explicit setting or
+ * Which HTTP CONNECT proxy (http:// or https://, if any) to use for a WebSocket URL, from an explicit setting or
  * the environment like curl: `HTTPS_PROXY` for wss://, `HTTP_PROXY` for ws:// (lowercase
  * names win over uppercase), skipped for hosts matched by `NO_PROXY`. Pure: the environment
  * is passed in.
@@ -18,7 +18,7 @@ export function resolveProxy(target: URL, setting: ProxySetting, env: Environmen
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
   if (!URL.canParse(withScheme)) return null;
   const proxy = new URL(withScheme);
-  return proxy.protocol === 'http:' ? proxy : null;
+  return proxy.protocol === 'http:' || proxy.protocol === 'https:' ? proxy : null;
 }
 
 function firstSet(...values: (string | undefined)[]): string | undefined {

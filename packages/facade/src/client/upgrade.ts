@@ -81,6 +81,7 @@ export async function performUpgrade(
       url,
       tls: config.tls,
       proxy,
+      proxyTls: config.proxy_tls,
       signal,
       highWaterMark: config.backpressure.high_water_mark,
     });
