@@ -8,6 +8,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tls from 'node:tls';
 import { computeAccept } from '@parley/handshake';
 import { type ServerOptions, WebSocketServer } from 'ws';
 import type { Client } from '../src/client/index.js';
@@ -68,18 +69,30 @@ export async function closeWsServer(wss: WebSocketServer, server: http.Server | 
   if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-/** A raw TCP server: `onSocket` decides everything. Sockets are destroyed on cleanup. */
+/**
+ * A raw TCP server (TLS when `tlsOptions` is given: `onSocket` then gets the decrypted socket
+ * after the handshake): `onSocket` decides everything. Sockets are destroyed on cleanup.
+ */
 export async function startRawServer(
   resources: Resources,
   onSocket: (socket: net.Socket) => void,
+  tlsOptions?: { cert: string; key: string },
 ): Promise<{ port: number; url: string; server: net.Server; sockets: Set<net.Socket> }> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const track = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+  };
+  const handle = (socket: net.Socket): void => {
+    track(socket);
     onSocket(socket);
-  });
+  };
+  const server = tlsOptions ? tls.createServer(tlsOptions, handle) : net.createServer(handle);
+  if (tlsOptions) {
+    server.on('connection', track); // the TCP sockets too, so a failed handshake is cleaned up
+    server.on('tlsClientError', () => {});
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as net.AddressInfo).port;
@@ -302,13 +315,23 @@ export interface ConnectProxy {
   readonly targets: string[];
   /** Proxy-Authorization header values seen. */
   readonly authorizations: (string | undefined)[];
+  /** Bytes the proxy forwarded from the client to the target (what the tunnel carried). */
+  readonly forwarded: Buffer[];
 }
 
-/** A tiny HTTP CONNECT proxy: answers 200 and pipes bytes both ways (or 407 when `requireAuth` does not match). */
-export async function startConnectProxy(resources: Resources, requireAuth?: string): Promise<ConnectProxy> {
+/**
+ * A tiny HTTP CONNECT proxy: answers 200 and pipes bytes both ways (or 407 when `requireAuth`
+ * does not match). With `tlsOptions` it is an https:// proxy: a node:tls server, CONNECT inside TLS.
+ */
+export async function startConnectProxy(
+  resources: Resources,
+  requireAuth?: string,
+  tlsOptions?: { cert: string; key: string },
+): Promise<ConnectProxy> {
   const targets: string[] = [];
   const authorizations: (string | undefined)[] = [];
-  const { port } = await startRawServer(resources, (socket) => {
+  const forwarded: Buffer[] = [];
+  const onSocket = (socket: net.Socket): void => {
     void readRequestHead(socket).then(({ head, rest }) => {
       const [method, target] = head.split(' ');
       const auth = headerOf(head, 'proxy-authorization');
@@ -325,7 +348,11 @@ export async function startConnectProxy(resources: Resources, requireAuth?: stri
       const [host, portText] = splitTarget(target);
       const upstream = net.connect(Number(portText), host, () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        if (rest.length > 0) upstream.write(rest);
+        if (rest.length > 0) {
+          forwarded.push(rest);
+          upstream.write(rest);
+        }
+        socket.on('data', (chunk: Buffer) => forwarded.push(chunk));
         socket.pipe(upstream);
         upstream.pipe(socket);
       });
@@ -333,8 +360,10 @@ export async function startConnectProxy(resources: Resources, requireAuth?: stri
       socket.on('close', () => upstream.destroy());
       upstream.on('close', () => socket.destroy());
     });
-  });
-  return { url: `http://127.0.0.1:${port}`, port, targets, authorizations };
+  };
+  const { port } = await startRawServer(resources, onSocket, tlsOptions);
+  const scheme = tlsOptions ? 'https' : 'http';
+  return { url: `${scheme}://127.0.0.1:${port}`, port, targets, authorizations, forwarded };
 }
 
 function splitTarget(target: string): [string, string] {
