@@ -13,6 +13,7 @@ const members = [
   ['@parley/echo', 'apps/echo'],
   ['@parley/chat', 'apps/chat'],
   ['@parley/cli', 'apps/cli'],
+  ['@parley/test-support', 'packages/test-support'],
 ] as const;
 
 const conditions = ['@parley/source', 'node', 'import', 'module', 'default'];
