@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumSkipReason, haveChromium, launchChromium } from '@parley/test-support';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../src/chat-server.js';
 import { bundlePage } from './page-bundle.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 let browser: Browser;
@@ -28,24 +28,12 @@ async function enter(page: Page, url: string, nick: string): Promise<void> {
   await page.locator('.notice', { hasText: `you joined #lobby as ${nick}` }).waitFor();
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the chat page in Chromium', () => {
+describe.skipIf(!haveChromium)(`the chat page in Chromium${chromiumSkipReason}`, () => {
   beforeAll(async () => {
     publicDir = mkdtempSync(join(tmpdir(), 'parley-chat-web-'));
     await bundlePage(publicDir);
     mkdirSync(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 // Parley's echo server with independent clients: the `ws` package and Chromium's WebSocket.
-import { existsSync } from 'node:fs';
+import { chromiumSkipReason, haveChromium, launchChromium } from '@parley/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { payloadOf } from './support/cases/framing.js';
 import { loadParleyServer } from './support/parley-targets.js';
@@ -103,8 +104,12 @@ describe.skipIf(!parley.target)(
   },
 );
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+/** What PAGE_SCRIPT returns. */
+interface PageResult {
+  results: { size: number; binaryOk: boolean; textOk: boolean }[];
+  extensions: string;
+  close: { code: number; reason: string; wasClean: boolean };
+}
 
 /** Runs in the page: opens a WebSocket, sends each message, compares the echoes byte by byte. */
 const PAGE_SCRIPT = `async ({ url, sizes }) => {
@@ -142,57 +147,43 @@ const PAGE_SCRIPT = `async ({ url, sizes }) => {
   return { results, extensions, close: await closed };
 }`;
 
-describe.skipIf(!parley.target || !haveChromium)(
-  `Parley echo server ↔ Chromium${haveChromium ? '' : ' (no /usr/bin/chromium: run scripts/install-system-deps.sh)'}`,
-  () => {
-    // biome-ignore lint/suspicious/noExplicitAny: playwright types are loaded lazily
-    let browser: any;
-    const servers: RunningEchoServer[] = [];
+describe.skipIf(!parley.target || !haveChromium)(`Parley echo server ↔ Chromium${chromiumSkipReason}`, () => {
+  let browser: Browser | undefined;
+  const servers: RunningEchoServer[] = [];
 
-    beforeAll(async () => {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-    }, 60_000);
-    afterAll(async () => {
-      await browser?.close();
-      await Promise.all(servers.map((s) => s.close()));
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  for (const compressed of [false, true]) {
+    it(`echoes text and binary up to ${compressed ? '1 MiB with' : '16 MiB without'} permessage-deflate`, {
+      timeout: 60_000,
+    }, async () => {
+      const server = await parley.target!.start({ deflate: compressed, path: '/' });
+      servers.push(server);
+      const page = await browser!.newPage();
+      try {
+        const url = `ws://127.0.0.1:${server.port}${server.path}`;
+        // 16 MiB once (uncompressed): Chromium's side of a 16 MiB round trip costs seconds.
+        const sizes = [0, 1, 125, 126, 65535, 65536, 1 * MiB, ...(compressed ? [] : [16 * MiB])];
+        // The page function is source text (this package has no DOM types); playwright
+        // serialises the function it is given, so rebuild one from the text.
+        const pageFunction = new Function(`return ${PAGE_SCRIPT}`)() as (arg: {
+          url: string;
+          sizes: number[];
+        }) => Promise<PageResult>;
+        const out = await page.evaluate(pageFunction, { url, sizes });
+        expect(out.results).toEqual(sizes.map((size) => ({ size, binaryOk: true, textOk: true })));
+        if (compressed) expect(out.extensions).toContain('permessage-deflate');
+        else expect(out.extensions).toBe('');
+        expect(out.close).toEqual({ code: 4001, reason: expect.any(String), wasClean: true });
+      } finally {
+        await page.close();
+      }
     });
-
-    for (const compressed of [false, true]) {
-      it(`echoes text and binary up to ${compressed ? '1 MiB with' : '16 MiB without'} permessage-deflate`, {
-        timeout: 60_000,
-      }, async () => {
-        const server = await parley.target!.start({ deflate: compressed, path: '/' });
-        servers.push(server);
-        const page = await browser.newPage();
-        try {
-          const url = `ws://127.0.0.1:${server.port}${server.path}`;
-          // 16 MiB once (uncompressed): Chromium's side of a 16 MiB round trip costs seconds.
-          const sizes = [0, 1, 125, 126, 65535, 65536, 1 * MiB, ...(compressed ? [] : [16 * MiB])];
-          // The page function is source text (this package has no DOM types); playwright
-          // serialises the function it is given, so rebuild one from the text.
-          const pageFunction = new Function(`return ${PAGE_SCRIPT}`)();
-          const out = await page.evaluate(pageFunction, { url, sizes });
-          expect(out.results).toEqual(sizes.map((size) => ({ size, binaryOk: true, textOk: true })));
-          if (compressed) expect(out.extensions).toContain('permessage-deflate');
-          else expect(out.extensions).toBe('');
-          expect(out.close).toEqual({ code: 4001, reason: expect.any(String), wasClean: true });
-        } finally {
-          await page.close();
-        }
-      });
-    }
-  },
-);
+  }
+});
