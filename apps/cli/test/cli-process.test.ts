@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild, waitForLine } from '@parley/test-support';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -32,8 +33,8 @@ beforeAll(async () => {
   });
 });
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((child) => stopChild(child)));
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -49,17 +50,6 @@ function run(args: string[]): { child: ChildProcess; stdout: () => string; exit:
   return { child, stdout: () => out, exit };
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  let seen = '';
-  return new Promise((resolve) => {
-    child.stdout!.on('data', (chunk: string) => {
-      seen += chunk;
-      const match = seen.match(pattern);
-      if (match !== null) resolve(match);
-    });
-  });
-}
-
 describe('the parley executable (child process)', () => {
   it('exits 2 on a usage error and 0 for --help', async () => {
     expect(await run(['connect']).exit).toBe(2);
@@ -70,7 +60,7 @@ describe('the parley executable (child process)', () => {
 
   it('runs echo-server until SIGINT while a piped connect talks to it', async () => {
     const server = run(['echo-server', '--port', '0']);
-    const [, url] = await waitForOutput(server.child, /listening on (ws:\/\/\S+)/);
+    const [, url] = await waitForLine(server.child, /listening on (ws:\/\/\S+)/);
     const client = run(['connect', url!, '--no-reconnect']);
     client.child.stdin!.end('over a real pipe\n');
     expect(await client.exit).toBe(0);

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { stopChild } from '@parley/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { runEchoClient } from '../src/index.js';
+import { bundleCli, removeCliBundle } from './support/cli-targets.js';
 
 interface TestServer {
   url: string;
@@ -21,12 +19,7 @@ const servers: { wss: WebSocketServer; server: http.Server }[] = [];
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill();
-      await once(child, 'exit');
-    }
-  }
+  await Promise.all(children.splice(0).map((child) => stopChild(child, 'SIGTERM')));
   for (const { wss, server } of servers.splice(0)) {
     for (const socket of wss.clients) socket.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -126,24 +119,12 @@ describe('runEchoClient', () => {
 });
 
 describe('echo client (CLI)', () => {
-  let dir: string;
   let cli: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'parley-echo-client-cli-'));
-    cli = join(dir, 'cli.mjs');
-    await build({
-      entryPoints: [join(import.meta.dirname, '../src/cli.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      conditions: ['@parley/source'],
-      logLevel: 'silent',
-    });
+    cli = await bundleCli();
   });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(removeCliBundle);
 
   function runCli(args: string[]): { child: ChildProcess; exit: Promise<number>; output: () => string } {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,14 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { stopChild, waitForLine } from '@parley/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Server } from '@parley/facade';
 import { startEchoServer } from '../src/index.js';
+import { bundleCli, removeCliBundle } from './support/cli-targets.js';
 
 const servers: Server[] = [];
 const clients: WebSocket[] = [];
@@ -16,7 +13,7 @@ const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.terminate();
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(children.splice(0).map((child) => stopChild(child)));
   await Promise.all(servers.splice(0).map((server) => server.stop({ timeout: 200 })));
 });
 
@@ -87,37 +84,20 @@ describe('startEchoServer', () => {
 });
 
 describe('echo server (CLI)', () => {
-  let dir: string;
   let cli: string;
 
+  // The real cli.ts bundled (workspace packages resolved to their sources), so the test runs
+  // the program people run without depending on a prior build.
   beforeAll(async () => {
-    // Bundle the real cli.ts (workspace packages resolved to their sources) so the test runs
-    // the program people run, without depending on a prior build.
-    dir = mkdtempSync(join(tmpdir(), 'parley-echo-cli-'));
-    cli = join(dir, 'cli.mjs');
-    await build({
-      entryPoints: [join(import.meta.dirname, '../src/cli.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      conditions: ['@parley/source'],
-      logLevel: 'silent',
-    });
+    cli = await bundleCli();
   });
-
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(removeCliBundle);
 
   async function runCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    const lines = createInterface({ input: child.stdout! });
-    const [line] = (await once(lines, 'line')) as [string];
-    const match = /^listening on (ws:\/\/\S+)$/.exec(line);
-    if (match === null) throw new Error(`unexpected first line: ${line}`);
-    return { child, url: match[1]! };
+    const [, url] = await waitForLine(child, /^listening on (ws:\/\/\S+)$/, { first: true });
+    return { child, url: url! };
   }
 
   it('prints the URL it listens on, echoes, and exits 0 on SIGTERM after closing with 1001', async () => {

@@ -5,8 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnAndWaitForLine, stopChild } from '@parley/test-support';
 import type { EchoClientTarget, EchoServerTarget, RunningEchoServer } from './targets.js';
 
 const CLI_SOURCE = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -21,7 +21,8 @@ function cliSource(): string {
 
 let bundled: Promise<{ file: string; dir: string }> | null = null;
 
-async function bundleCli(): Promise<string> {
+/** The path of cli.ts bundled once per test file (removeCliBundle deletes it). */
+export async function bundleCli(): Promise<string> {
   bundled ??= (async () => {
     const { build } = await import('esbuild');
     const dir = mkdtempSync(join(tmpdir(), 'parley-echo-conformance-'));
@@ -48,14 +49,6 @@ export async function removeCliBundle(): Promise<void> {
   bundled = null;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
 /** `echo server` as a child process, if cli.ts has that subcommand. */
 export function cliServerTarget(): EchoServerTarget | null {
   if (!/\bserver\s*:\s*\{/.test(cliSource())) return null;
@@ -65,17 +58,14 @@ export function cliServerTarget(): EchoServerTarget | null {
     async start({ deflate, path }) {
       const cli = await bundleCli();
       const args = [cli, 'server', '--port', '0', '--path', path, ...(deflate ? ['--deflate'] : [])];
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-      const lines = createInterface({ input: child.stdout! });
-      const first = await new Promise<string>((resolve, reject) => {
-        lines.once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`echo server exited with ${code} before listening`)));
-      });
-      const match = /^listening on (ws:\/\/\S+)$/.exec(first);
-      if (!match) {
-        await stopChild(child);
-        throw new Error(`unexpected first line from echo server: ${first}`);
-      }
+      const { child, match } = await spawnAndWaitForLine(
+        process.execPath,
+        args,
+        /^listening on (ws:\/\/\S+)$/,
+        {
+          first: true,
+        },
+      );
       const url = new URL(match[1]!);
       const server: RunningEchoServer = {
         port: Number(url.port),
