@@ -1,17 +1,17 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { stopChild, waitForLine } from '@parley/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildAcceptResponse,
   buildClientRequest,
   negotiatePerMessageDeflate,
   negotiateSubprotocol,
-  parseRequestHead,
-  parseResponseHead,
   validateServerResponse,
   validateUpgradeRequest,
 } from '../src/index.js';
+import { exchangeHeads, rawUpgradeServer } from './raw-peers.js';
 
 // Interop with Python's `websockets` (Debian's python3-websockets, strict about the
 // handshake and about permessage-deflate parameters) — a second, independent
@@ -47,14 +47,11 @@ const sockets: Socket[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill();
-      await once(child, 'exit');
-    }
-  }
+  await Promise.all(children.splice(0).map((child) => stopChild(child, 'SIGTERM')));
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
+
+const track = { servers, sockets };
 
 function python(script: string, args: string[]): ChildProcess {
   const child = spawn(PYTHON, ['-c', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,35 +74,21 @@ async function output(child: ChildProcess): Promise<{ code: number | null; stdou
 
 describe.skipIf(!hasWebsockets)('interop with python websockets', () => {
   it('a python client accepts our server half, with compression', async () => {
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      let received = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        received = Buffer.concat([received, chunk]);
-        const head = parseRequestHead(received);
-        if (!head.ok || !head.value.complete) return;
-        socket.removeAllListeners('data');
-        const upgrade = validateUpgradeRequest(head.value);
-        if (!upgrade.ok) throw new Error(upgrade.error.message);
-        const deflate = negotiatePerMessageDeflate(upgrade.value.extensionOffers, {
-          serverNoContextTakeover: true,
-        });
-        if (!deflate.ok) throw new Error(deflate.error.message);
-        socket.write(
-          buildAcceptResponse({
-            key: upgrade.value.key,
-            protocol: negotiateSubprotocol(upgrade.value.protocols, ['superchat']),
-            extensions: deflate.value?.responseHeader ?? '',
-          }),
-        );
-        // complete the close handshake python starts: echo its close frame, unmasked
-        socket.on('data', () => socket.end(Buffer.from([0x88, 0x02, 0x03, 0xe8])));
+    const port = await rawUpgradeServer(track, (head, socket) => {
+      const upgrade = validateUpgradeRequest(head);
+      if (!upgrade.ok) throw new Error(upgrade.error.message);
+      const deflate = negotiatePerMessageDeflate(upgrade.value.extensionOffers, {
+        serverNoContextTakeover: true,
+      });
+      if (!deflate.ok) throw new Error(deflate.error.message);
+      // complete the close handshake python starts: echo its close frame, unmasked
+      socket.on('data', () => socket.end(Buffer.from([0x88, 0x02, 0x03, 0xe8])));
+      return buildAcceptResponse({
+        key: upgrade.value.key,
+        protocol: negotiateSubprotocol(upgrade.value.protocols, ['superchat']),
+        extensions: deflate.value?.responseHeader ?? '',
       });
     });
-    servers.push(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
 
     const result = await output(python(CLIENT, [`ws://127.0.0.1:${port}/`]));
     expect(result.stderr).toBe('');
@@ -118,37 +101,25 @@ describe.skipIf(!hasWebsockets)('interop with python websockets', () => {
 
   it('our client half accepts a python server answer', async () => {
     const child = python(SERVER, []);
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-    const port = Number(String(line).trim());
+    const [, port] = await waitForLine(child, /^(\d+)$/, { first: true });
     const request = buildClientRequest({ url: `ws://127.0.0.1:${port}/`, protocols: ['chat', 'superchat'] });
     if (!request.ok) throw new Error(request.error.message);
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    socket.write(request.value.head, 'latin1');
-    let received = Buffer.alloc(0);
-    for await (const chunk of socket) {
-      received = Buffer.concat([received, chunk as Buffer]);
-      const head = parseResponseHead(received);
-      if (!head.ok) throw new Error(head.error.message);
-      if (!head.value.complete) continue;
-      const result = validateServerResponse(head.value, {
-        key: request.value.key,
-        protocols: ['chat', 'superchat'],
-      });
-      if (!result.ok) throw new Error(result.error.message);
-      expect(result.value.protocol).toBe('superchat');
-      // websockets' server answers our bare client_max_window_bits offer with 12-bit windows
-      // on both sides, including server_max_window_bits we did not ask for (allowed).
-      const bits = /server_max_window_bits=(\d+); client_max_window_bits=(\d+)/.exec(result.value.extensions);
-      expect(bits).not.toBe(null);
-      expect(result.value.deflate).toEqual({
-        serverNoContextTakeover: false,
-        clientNoContextTakeover: false,
-        serverMaxWindowBits: Number(bits![1]),
-        clientMaxWindowBits: Number(bits![2]),
-      });
-      return;
-    }
-    throw new Error('connection closed before the response head');
+    const { head } = await exchangeHeads(track, Number(port), request.value.head);
+    const result = validateServerResponse(head, {
+      key: request.value.key,
+      protocols: ['chat', 'superchat'],
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.protocol).toBe('superchat');
+    // websockets' server answers our bare client_max_window_bits offer with 12-bit windows
+    // on both sides, including server_max_window_bits we did not ask for (allowed).
+    const bits = /server_max_window_bits=(\d+); client_max_window_bits=(\d+)/.exec(result.value.extensions);
+    expect(bits).not.toBe(null);
+    expect(result.value.deflate).toEqual({
+      serverNoContextTakeover: false,
+      clientNoContextTakeover: false,
+      serverMaxWindowBits: Number(bits![1]),
+      clientMaxWindowBits: Number(bits![2]),
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
@@ -11,12 +11,11 @@ import {
   negotiateSubprotocol,
   type PerMessageDeflateOffer,
   type PerMessageDeflateServerOptions,
-  parseRequestHead,
-  parseResponseHead,
   type RequestHead,
   validateServerResponse,
   validateUpgradeRequest,
 } from '../src/index.js';
+import { exchangeHeads, rawUpgradeServer } from './raw-peers.js';
 
 // Interop with `ws`, the reference Node implementation, over loopback: our server half
 // against a ws client, our client half against a ws server. Both sides are strict about
@@ -34,27 +33,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-/** A raw TCP server that answers each upgrade request with `answer(head)`. */
-async function rawServer(answer: (head: RequestHead) => string | Buffer): Promise<number> {
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    let received = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      const head = parseRequestHead(received);
-      if (!head.ok) {
-        socket.end(buildRejectResponse({ status: head.error.status ?? 400, message: head.error.message }));
-      } else if (head.value.complete) {
-        socket.removeAllListeners('data');
-        socket.write(answer(head.value));
-      }
-    });
-  });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
+const track = { servers, sockets };
+const rawServer = (answer: (head: RequestHead) => string | Buffer) => rawUpgradeServer(track, answer);
 
 function upgradeAnswer(options: PerMessageDeflateServerOptions) {
   return (head: RequestHead): string | Buffer => {
@@ -160,22 +140,11 @@ async function handshakeWith(
     perMessageDeflate: offer,
   });
   if (!request.ok) throw new Error(request.error.message);
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  socket.write(request.value.head, 'latin1');
-  let received = Buffer.alloc(0);
-  for await (const chunk of socket) {
-    received = Buffer.concat([received, chunk as Buffer]);
-    const head = parseResponseHead(received);
-    if (!head.ok) throw new Error(head.error.message);
-    if (!head.value.complete) continue;
-    const body = received.subarray(head.value.headLength);
-    return validateServerResponse(
-      { ...head.value, body },
-      { key: request.value.key, protocols, perMessageDeflate: offer },
-    );
-  }
-  throw new Error('connection closed before the response head');
+  const { head, body } = await exchangeHeads(track, port, request.value.head);
+  return validateServerResponse(
+    { ...head, body },
+    { key: request.value.key, protocols, perMessageDeflate: offer },
+  );
 }
 
 function wsServer(options: WebSocket.ServerOptions): WebSocketServer {
