@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpServer, type HttpServer, sendText } from '@parley/http-client';
+import { selfSign } from '@parley/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSelfSignedCertificate } from './support/certificate.js';
 import { runCli } from './support/cli-harness.js';
 
 // A self-signed certificate for 127.0.0.1, made by openssl at test time (no keys in the repo).
@@ -14,9 +14,9 @@ let url: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-cli-tls-'));
-  const made = makeSelfSignedCertificate(dir);
-  cert = made.cert;
-  const key = made.key;
+  const made = selfSign(dir, 'server', '/CN=parley-test', ['subjectAltName=IP:127.0.0.1']);
+  cert = made.certPath;
+  const key = made.keyPath;
   const created = createHttpServer({
     port: 0,
     host: '127.0.0.1',

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSign } from '@parley/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeSelfSignedCertificate } from './support/certificate.js';
 import { CliRegistry } from './support/cli-harness.js';
 
 const clis = new CliRegistry();
@@ -12,7 +12,8 @@ let key: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-cli-wss-'));
-  ({ cert, key } = makeSelfSignedCertificate(dir));
+  const made = selfSign(dir, 'server', '/CN=parley-test', ['subjectAltName=IP:127.0.0.1']);
+  ({ certPath: cert, keyPath: key } = made);
 });
 afterEach(() => clis.stopAll());
 afterAll(() => rm(dir, { recursive: true, force: true }));
