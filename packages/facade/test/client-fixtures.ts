@@ -1,15 +1,13 @@
 // Loopback peers for the client tests: a `ws` echo server, raw `node:net` servers that do
-// whatever a hostile server does, a tiny HTTP CONNECT proxy and test-time TLS certificates.
-import { execFileSync } from 'node:child_process';
+// whatever a hostile server does, a tiny HTTP CONNECT proxy and test-time TLS certificates
+// (made by @parley/test-support).
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { computeAccept } from '@parley/handshake';
+import { createTestCa, LOCALHOST_SERVER } from '@parley/test-support';
 import { type ServerOptions, WebSocketServer } from 'ws';
 import type { Client } from '../src/client/index.js';
 
@@ -213,99 +211,36 @@ export class ClientFrameReader {
 }
 
 export interface TestCertificates {
-  readonly dir: string;
   readonly caPath: string;
   readonly ca: string;
+  /** Signed by the CA, valid for localhost and 127.0.0.1. */
   readonly cert: string;
   readonly key: string;
-  /** A self-signed certificate nobody trusts. */
+  /** A self-signed certificate for localhost nobody trusts. */
   readonly selfSignedCert: string;
   readonly selfSignedKey: string;
+  /** Deletes the temporary directory. */
+  remove(): void;
 }
 
-/** A CA and a server certificate for localhost/127.0.0.1 signed by it, made with the openssl CLI. */
+/** A CA and a server certificate for localhost/127.0.0.1 signed by it (@parley/test-support's openssl CA). */
 export function makeCertificates(): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-client-tls-'));
-  const run = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  };
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=Parley Test CA',
-  );
-  run(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=localhost',
-  );
-  const ext = join(dir, 'ext.cnf');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ${ext}`]);
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'ext.cnf',
-  );
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'self.key',
-    '-out',
-    'self.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  );
-  const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+  const pki = createTestCa('/CN=Parley Test CA', 'parley-client-tls-');
+  const server = pki.issue('server', '/CN=localhost', LOCALHOST_SERVER);
+  const self = pki.selfSign('self', '/CN=localhost', LOCALHOST_SERVER);
   return {
-    dir,
-    caPath: join(dir, 'ca.pem'),
-    ca: read('ca.pem'),
-    cert: read('server.pem'),
-    key: read('server.key'),
-    selfSignedCert: read('self.pem'),
-    selfSignedKey: read('self.key'),
+    caPath: pki.ca.certPath,
+    ca: pki.ca.cert,
+    cert: server.cert,
+    key: server.key,
+    selfSignedCert: self.cert,
+    selfSignedKey: self.key,
+    remove: pki.remove,
   };
 }
 
 export function removeCertificates(certs: TestCertificates): void {
-  rmSync(certs.dir, { recursive: true, force: true });
+  certs.remove();
 }
 
 export interface ConnectProxy {
