@@ -1,16 +1,23 @@
 import { CloseCode, isControlOpcode, isKnownOpcode, MAX_CONTROL_PAYLOAD } from './constants.js';
-import { xorMask } from './mask.js';
+import { xorMask, xorMaskCopy } from './mask.js';
 import type { ProtocolErrorCode, Role } from './types.js';
 
 /**
  * Receives what the FrameParser finds. A frame whose payload is wholly inside the current
  * chunk (and every control frame) arrives as one `frame` call; a data frame that spans
  * chunks arrives as `frameStart`, one or more `frameData`, then `frameEnd`. Payload buffers
- * are views into the received chunks, already unmasked.
+ * are views into the received chunks, already unmasked — unless `frameStart` returned a
+ * target buffer.
  */
 export interface FrameHandler {
   frame(fin: boolean, rsv1: boolean, opcode: number, payload: Buffer): void;
-  frameStart(fin: boolean, rsv1: boolean, opcode: number, length: number): void;
+  /**
+   * May return a buffer of at least `length` bytes: the parser then writes the frame's payload
+   * into it, unmasking on the way (one pass over the bytes instead of unmasking the received
+   * chunk and copying it), and each `frameData` is a view of that buffer where the bytes landed.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: implementers that never return a target just return nothing
+  frameStart(fin: boolean, rsv1: boolean, opcode: number, length: number): Buffer | null | void;
   frameData(data: Buffer): void;
   frameEnd(): void;
   /** The peer broke a framing rule; the parser has stopped. */
@@ -67,6 +74,8 @@ export class FrameParser {
   /** Payload bytes of the current frame still to come / already seen. */
   private remaining = 0;
   private received = 0;
+  /** Where frameStart asked for the current spanning frame's payload to be written, if anywhere. */
+  private target: Buffer | null = null;
   /** Gathers a control payload split across chunks; allocated the first time that happens. */
   private control: Buffer | null = null;
 
@@ -94,14 +103,24 @@ export class FrameParser {
         pos = this.readHeader(chunk, pos, end);
       } else if (state === State.Payload) {
         const take = Math.min(this.remaining, end - pos);
-        const part = chunk.subarray(pos, pos + take);
-        if (this.masked) xorMask(part, 0, take, this.scratch!, MASK_AT, this.received & 3);
+        const target = this.target;
+        let part: Buffer;
+        if (target !== null) {
+          const at = this.received;
+          if (this.masked) xorMaskCopy(chunk, pos, pos + take, target, at, this.scratch!, MASK_AT, at & 3);
+          else chunk.copy(target, at, pos, pos + take);
+          part = target.subarray(at, at + take);
+        } else {
+          part = chunk.subarray(pos, pos + take);
+          if (this.masked) xorMask(part, 0, take, this.scratch!, MASK_AT, this.received & 3);
+        }
         pos += take;
         this.received += take;
         this.remaining -= take;
         this.handler.frameData(part);
         if (this.remaining === 0 && this.state === State.Payload) {
           this.state = State.Header;
+          this.target = null;
           this.handler.frameEnd();
         }
       } else if (state === State.ControlPayload) {
@@ -219,7 +238,8 @@ export class FrameParser {
       this.state = State.ControlPayload;
     } else {
       this.state = State.Payload;
-      this.handler.frameStart(fin, rsv1, opcode, length);
+      const target = this.handler.frameStart(fin, rsv1, opcode, length);
+      this.target = target instanceof Uint8Array && target.length >= length ? target : null;
     }
     return pos;
   }

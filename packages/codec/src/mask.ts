@@ -51,6 +51,38 @@ export function xorMask(
   }
 }
 
+/**
+ * Writes `src[srcStart, srcEnd)` XORed with the key (as xorMask) into `dst` from `dstStart`,
+ * leaving `src` as it was. With the SIMD kernel each block goes source → kernel memory → its
+ * destination: one copy fewer than unmasking in place and copying the result on.
+ */
+export function xorMaskCopy(
+  src: Uint8Array,
+  srcStart: number,
+  srcEnd: number,
+  dst: Uint8Array,
+  dstStart: number,
+  mask: Uint8Array,
+  maskOffset: number,
+  phase: number,
+): void {
+  const length = srcEnd - srcStart;
+  const simd = length >= SIMD_THRESHOLD && simdEnabled && native === null ? simdMasker() : null;
+  if (simd === null) {
+    dst.set(src.subarray(srcStart, srcEnd), dstStart);
+    xorMask(dst, dstStart, dstStart + length, mask, maskOffset, phase);
+    return;
+  }
+  const key = keyWord(mask, maskOffset, phase, true);
+  const scratch = simd.scratch;
+  for (let at = 0; at < length; at += SIMD_BLOCK) {
+    const size = Math.min(SIMD_BLOCK, length - at);
+    scratch.set(src.subarray(srcStart + at, srcStart + at + size), 0);
+    simd.xor(0, size, key);
+    dst.set(scratch.subarray(0, size), dstStart + at);
+  }
+}
+
 /** For tests: turns the WebAssembly SIMD kernel off (false) or back on. */
 export function useSimdMasking(enabled: boolean): void {
   simdEnabled = enabled;

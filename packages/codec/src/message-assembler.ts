@@ -58,9 +58,10 @@ export class MessageAssembler implements FrameHandler {
   /** How many trailing entries of `pieces` are uncopied views. */
   private views = 0;
   /**
-   * An unfragmented message whose frame spans chunks is copied into its final buffer piece by
-   * piece as the bytes arrive (while they are hot in cache), instead of kept as views and
-   * concatenated at the end; `wholeAt` is how much of it is filled.
+   * An unfragmented message whose frame spans chunks is written into its final buffer piece by
+   * piece as the bytes arrive, instead of kept as views and concatenated at the end; `wholeAt`
+   * is how much of it is filled. frameStart hands this buffer to the parser, which unmasks each
+   * piece straight into it; pieces from elsewhere are copied in.
    */
   private whole: Buffer | null = null;
   private wholeAt = 0;
@@ -107,14 +108,16 @@ export class MessageAssembler implements FrameHandler {
     if (fin) this.finish();
   }
 
-  frameStart(fin: boolean, rsv1: boolean, opcode: number, length: number): void {
+  frameStart(fin: boolean, rsv1: boolean, opcode: number, length: number): Buffer | null {
     // Control frames never stream (the parser buffers them), so this is a data frame.
-    if (!this.begin(rsv1, opcode, length)) return;
+    if (!this.begin(rsv1, opcode, length)) return null;
     this.streamingFin = fin;
     if (fin && this.fragments === 1 && !this.isCompressed && length <= PREALLOCATE_UP_TO) {
       this.whole = Buffer.allocUnsafe(length);
       this.wholeAt = 0;
+      return this.whole;
     }
+    return null;
   }
 
   frameData(data: Buffer): void {
@@ -132,7 +135,9 @@ export class MessageAssembler implements FrameHandler {
           return;
         }
       }
-      whole.set(data, this.wholeAt);
+      // A FrameParser wrote the bytes in place already; a caller that ignored the target did not.
+      const inPlace = data.buffer === whole.buffer && data.byteOffset === whole.byteOffset + this.wholeAt;
+      if (!inPlace) whole.set(data, this.wholeAt);
       this.wholeAt += data.length;
       return;
     }

@@ -128,6 +128,19 @@ describe('MessageAssembler', () => {
     expect(assembler.inMessage).toBe(false);
   });
 
+  it('offers a streamed frame its final buffer, and still copies pieces a caller hands in from elsewhere', () => {
+    const { messages, errors, assembler } = collect();
+    const target = assembler.frameStart(true, false, Opcode.Binary, 6);
+    expect(target).toHaveLength(6);
+    // The first piece written into the target (as the FrameParser does), the second not.
+    target!.set([1, 2, 3], 0);
+    assembler.frameData(target!.subarray(0, 3));
+    assembler.frameData(Buffer.from([4, 5, 6]));
+    assembler.frameEnd();
+    expect(errors).toEqual([]);
+    expect(messages).toEqual([Buffer.from([1, 2, 3, 4, 5, 6])]);
+  });
+
   it('delivers an empty fragmented message', () => {
     const { messages, assembler } = collect();
     assembler.frame(false, false, Opcode.Text, Buffer.alloc(0));

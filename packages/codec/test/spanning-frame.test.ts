@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CloseInfo, encodeFrame, Opcode, type ProtocolSink, WebSocketProtocol } from '../src/index.js';
+import { useSimdMasking } from '../src/mask.js';
+import { SIMD_BLOCK } from '../src/simd-mask.js';
 
 /** A server-role protocol that records what it reports. */
 function server(maxPayload?: number) {
@@ -42,6 +44,26 @@ describe('an unfragmented frame that spans chunks', () => {
     expect(got.equals(payload)).toBe(true);
     for (const part of parts) part.fill(0);
     expect(got.equals(payload)).toBe(true);
+  });
+
+  it('unmasks chunks longer than the SIMD block straight into the message, leaving them as received', () => {
+    const payload = Buffer.alloc(3 * SIMD_BLOCK + 4099);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 17 + 5) & 0xff;
+    const frame = encodeFrame(Opcode.Binary, payload, { mask: KEY });
+    for (const simd of [true, false]) {
+      const { protocol, messages } = server();
+      // 14-byte header + 1 payload byte, then one chunk of several blocks at key phase 1.
+      const parts = split(frame, [15, frame.length - 3]);
+      const received = parts.map((part) => Buffer.from(part));
+      useSimdMasking(simd);
+      try {
+        for (const part of parts) protocol.receive(part);
+      } finally {
+        useSimdMasking(true);
+      }
+      expect((messages[0]!.data as Buffer).equals(payload)).toBe(true);
+      expect(parts).toEqual(received);
+    }
   });
 
   it('accepts a text frame whose UTF-8 sequence is cut between chunks', () => {
