@@ -7,6 +7,7 @@ import {
 import type { HeadLimits } from '@parley/handshake';
 import type { Connection, ConnectionHandler } from '@parley/transport';
 import type { PlainHttpHandler, PlainHttpResponse } from '../config/server-config.js';
+import { GrowingBuffer } from '../core/growing-buffer.js';
 import { serializePlainResponse } from './plain-response.js';
 import {
   type NegotiationContext,
@@ -31,7 +32,6 @@ export interface UpgradeHost<D> extends NegotiationContext<D> {
   settled(pending: PendingUpgrade<D>): void;
 }
 
-const EMPTY = Buffer.alloc(0);
 /** Bytes a client may send after its request head before we have answered (pipelined frames). */
 const MAX_EARLY_BYTES = 64 * 1024;
 
@@ -54,13 +54,8 @@ const UPGRADE_REQUIRED: PlainHttpResponse = {
  * `handshake_timeout` (else 408). One timer per pending handshake, cleared on settle.
  */
 export class PendingUpgrade<D> implements ConnectionHandler {
-  /** Bytes received and not yet consumed: the first chunk itself, or a view of `storage`. */
-  private buffered: Buffer = EMPTY;
-  /**
-   * Where `buffered` lives once a second chunk arrives: it grows by doubling, so a head that
-   * trickles in a byte per packet costs linear copying, not a copy of everything per packet.
-   */
-  private storage: Buffer | null = null;
+  /** Bytes received and not yet consumed (a trickled head costs linear copying). */
+  private readonly buffered = new GrowingBuffer();
   private head: UpgradeHead | null = null;
   private timer: ReturnType<typeof setTimeout> | null;
   private done = false;
@@ -80,14 +75,14 @@ export class PendingUpgrade<D> implements ConnectionHandler {
 
   /** Attach mode: node:http parsed the head already; `rest` is what followed it. */
   startParsed(head: UpgradeHead, rest: Buffer): void {
-    this.buffered = rest;
+    this.buffered.append(rest);
     this.conn.setHandler(this);
     this.decide(head);
   }
 
   data(chunk: Buffer): void {
     if (this.done) return;
-    this.append(chunk);
+    this.buffered.append(chunk);
     if (this.head !== null) {
       // Waiting on validate: keep what the client pipelined, within bounds.
       if (this.buffered.length > MAX_EARLY_BYTES) this.abort();
@@ -97,15 +92,14 @@ export class PendingUpgrade<D> implements ConnectionHandler {
     // A head can only complete, or break a limit, with a new line or past the size limit:
     // parsing only then keeps a byte-at-a-time sender from costing a full re-parse per byte.
     if (chunk.indexOf(0x0a) < 0 && this.buffered.length <= limits.maxHeadBytes) return;
-    const parsed = parseRequestHead(this.buffered, limits);
+    const parsed = parseRequestHead(this.buffered.bytes, limits);
     if (!parsed.ok) {
       this.respond({ status: parsed.error.status ?? 400, message: parsed.error.message });
       return;
     }
     if (!parsed.value.complete) return;
     const { method, target, httpVersion, headers, headLength } = parsed.value;
-    this.buffered = this.buffered.subarray(headLength);
-    this.storage = null; // `buffered` no longer starts at storage[0]; a later chunk starts anew
+    this.buffered.skip(headLength);
     const head: UpgradeHead = { method, target, httpVersion, headers };
     if (headers.upgrade === undefined) {
       this.answerPlainHttp(head);
@@ -116,23 +110,6 @@ export class PendingUpgrade<D> implements ConnectionHandler {
 
   end(): void {
     this.settle();
-  }
-
-  private append(chunk: Buffer): void {
-    const length = this.buffered.length;
-    if (length === 0) {
-      this.buffered = chunk; // the common case: the whole head in one chunk, no copy
-      return;
-    }
-    const needed = length + chunk.length;
-    let storage = this.storage;
-    if (storage === null || needed > storage.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * length, 1024));
-      this.buffered.copy(grown, 0);
-      storage = this.storage = grown;
-    }
-    chunk.copy(storage, length);
-    this.buffered = storage.subarray(0, needed);
   }
 
   /** @internal the handshake timer fired. */
@@ -166,7 +143,7 @@ export class PendingUpgrade<D> implements ConnectionHandler {
       this.respond({ status: 503, message: 'server is at max_connections', headers: { 'retry-after': '1' } });
       return;
     }
-    const rest = this.buffered;
+    const rest = this.buffered.take();
     this.settle();
     this.conn.write(Buffer.from(outcome.response, 'latin1'));
     this.host.upgraded(this.conn, this.head!, outcome, rest);
