@@ -1,16 +1,19 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { computeAccept } from '@parley/handshake';
 import type * as net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientCloseInfo, createClient } from '../src/client/index.js';
 import {
   acceptUpgrade,
   ClientFrameReader,
+  headerOf,
   nextEvent,
+  readRequestHead,
   Resources,
   serverFrame,
   startRawServer,
 } from './client-fixtures.js';
+import { writeByteByByte } from './helpers/slow-writes.js';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
@@ -196,6 +199,40 @@ describe('client against hostile servers', () => {
     const message = nextEvent<string>(client, 'message');
     await client.start();
     expect(await message).toBe('early bird');
+  });
+
+  it('a 101 head that trickles in a byte per packet is buffered without copying everything per chunk', async () => {
+    // ~6 KB of headers, one byte per write: concatenating the whole buffer on every chunk
+    // would copy ~18 MB here; storage that grows by doubling copies ~12 KB.
+    const padding = Array.from({ length: 60 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(90)}\r\n`).join('');
+    expect(padding.length).toBeGreaterThan(6000);
+    const { url } = await startRawServer(resources, (socket) => {
+      socket.setNoDelay(true);
+      void readRequestHead(socket).then(({ head }) => {
+        const key = headerOf(head, 'sec-websocket-key') ?? '';
+        const response = Buffer.from(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            `Sec-WebSocket-Accept: ${computeAccept(key)}\r\n${padding}\r\n`,
+        );
+        return writeByteByByte(socket, Buffer.concat([response, serverFrame(0x1, 'after the trickle')]));
+      });
+    });
+    const client = makeClient({ url });
+    const message = nextEvent<string>(client, 'message');
+    const concat = vi.spyOn(Buffer, 'concat');
+    let concatCalls = 0;
+    try {
+      const result = await client.start();
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.value.headers['x-pad-59']).toBe('p'.repeat(90));
+      expect(await message).toBe('after the trickle');
+      concatCalls = concat.mock.calls.length;
+    } finally {
+      concat.mockRestore();
+    }
+    // Nothing on the client's handshake path concatenates per chunk.
+    expect(concatCalls).toBeLessThan(10);
   });
 
   it('highWater and drain events let a sender pace itself', async () => {

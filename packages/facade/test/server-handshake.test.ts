@@ -11,6 +11,7 @@ import {
   upgradeRequest,
   wsClient,
 } from './helpers/harness.js';
+import { writeByteByByte } from './helpers/slow-writes.js';
 
 /** Waits for ws's 'unexpected-response' and reads status, headers and body. */
 async function rejection(
@@ -264,14 +265,6 @@ describe('refusals before the upgrade', () => {
     expect((await readAll(bad)).toString()).toMatch(/^HTTP\/1\.1 431 /);
   });
 });
-
-/** Writes `bytes` one per macrotask, so the server sees many one-byte chunks. */
-async function writeByteByByte(socket: { write(chunk: Buffer): unknown }, bytes: Buffer): Promise<void> {
-  for (let i = 0; i < bytes.length; i++) {
-    socket.write(bytes.subarray(i, i + 1));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('slow senders', () => {
   it('completes a handshake whose request arrives one byte per write', async () => {

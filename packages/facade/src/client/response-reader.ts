@@ -1,5 +1,6 @@
 import { parseResponseHead } from '@parley/handshake';
 import type { Connection, ConnectionHandler, TransportError } from '@parley/transport';
+import { GrowingBuffer } from '../core/growing-buffer.js';
 import { err, ok, type Result } from '../result.js';
 import { type AttemptFailure, attemptFailure } from './client-error.js';
 import { failureFromTransport } from './transport-failure.js';
@@ -20,13 +21,13 @@ export const MAX_REFUSAL_BODY_BYTES = 16 * 1024;
 /**
  * Reads the HTTP response (of an upgrade or a proxy CONNECT) from a connection during the
  * handshake: it owns the connection's handler until the session takes over, buffers every
- * byte, reads the head with a hard size bound, and hands the bytes that followed the head
- * (the first WebSocket frames) to whoever continues.
+ * byte (in storage that grows by doubling, so a head trickling in a byte per packet is not
+ * re-copied whole per packet), reads the head with a hard size bound, and hands the bytes
+ * that followed the head (the first WebSocket frames) to whoever continues.
  */
 export class ResponseReader implements ConnectionHandler {
   readonly #where: string;
-  #chunks: Buffer[] = [];
-  #size = 0;
+  readonly #buffered = new GrowingBuffer();
   #ended = false;
   #endError: TransportError | undefined;
   #wake: (() => void) | null = null;
@@ -37,8 +38,7 @@ export class ResponseReader implements ConnectionHandler {
   }
 
   data(chunk: Buffer): void {
-    this.#chunks.push(chunk);
-    this.#size += chunk.length;
+    this.#buffered.append(chunk);
     this.#notify();
   }
 
@@ -51,8 +51,8 @@ export class ResponseReader implements ConnectionHandler {
   /** Waits for a complete response head (bounded by MAX_RESPONSE_HEAD_BYTES and `signal`). */
   async readHead(signal: AbortSignal): Promise<Result<ResponseHead, AttemptFailure>> {
     for (;;) {
-      if (this.#size > 0) {
-        const buffered = this.#joined();
+      if (this.#buffered.length > 0) {
+        const buffered = this.#buffered.bytes;
         const parsed = parseResponseHead(buffered.subarray(0, MAX_RESPONSE_HEAD_BYTES));
         if (!parsed.ok) {
           return err(
@@ -61,10 +61,10 @@ export class ResponseReader implements ConnectionHandler {
         }
         if (parsed.value.complete) {
           const { status, reason, headers, headLength } = parsed.value;
-          this.#replace(buffered.subarray(headLength));
+          this.#buffered.skip(headLength);
           return ok({ status, reason, headers });
         }
-        if (this.#size >= MAX_RESPONSE_HEAD_BYTES) {
+        if (buffered.length >= MAX_RESPONSE_HEAD_BYTES) {
           return err(
             attemptFailure(
               'HANDSHAKE_FAILED',
@@ -93,21 +93,18 @@ export class ResponseReader implements ConnectionHandler {
     const known = Number.isFinite(declared) && declared >= 0;
     const wanted = known ? Math.min(declared, MAX_REFUSAL_BODY_BYTES) : MAX_REFUSAL_BODY_BYTES;
     if (known || chunked) {
-      while (this.#size < wanted && !this.#ended && !signal.aborted) {
-        if (chunked && this.#joined().includes('\r\n0\r\n\r\n')) break;
+      while (this.#buffered.length < wanted && !this.#ended && !signal.aborted) {
+        if (chunked && this.#buffered.bytes.includes('\r\n0\r\n\r\n')) break;
         await this.#next(signal);
       }
     }
-    const raw = this.#joined().subarray(0, wanted);
+    const raw = this.#buffered.bytes.subarray(0, wanted);
     return chunked ? decodeChunked(raw) : raw;
   }
 
   /** The bytes received after what was read so far (the first frames after a 101). */
   takeRest(): Buffer {
-    const rest = this.#joined();
-    this.#chunks = [];
-    this.#size = 0;
-    return rest;
+    return this.#buffered.take();
   }
 
   get ended(): boolean {
@@ -120,18 +117,6 @@ export class ResponseReader implements ConnectionHandler {
       return { ...failure, message: `handshake: ${failure.message} ${when}` };
     }
     return attemptFailure('HANDSHAKE_FAILED', `handshake: the server closed the connection ${when}`);
-  }
-
-  #joined(): Buffer {
-    if (this.#chunks.length === 1) return this.#chunks[0]!;
-    const joined = Buffer.concat(this.#chunks, this.#size);
-    this.#chunks = [joined];
-    return joined;
-  }
-
-  #replace(rest: Buffer): void {
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#size = rest.length;
   }
 
   #notify(): void {
