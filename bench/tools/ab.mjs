@@ -6,6 +6,10 @@
 //   node bench/tools/ab.mjs --workload echo --size 65536 --rounds 3 parley ws+addons raw
 //   node bench/tools/ab.mjs --workload connRate --rounds 3 parley ws
 //   node bench/tools/ab.mjs --size 32 --rounds 3 new=parley old=parley:SOME_ENV=1
+//   node bench/tools/ab.mjs --workload client --peer reflector --size 65536 parley ws+addons
+// With --workload client the variants name clients (sending to a reflector or ws server pinned
+// to the other CPU); their environment and --server-args go to the client process, the one
+// measured (e.g. "--server-args=--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the client).
 import { parseArgs } from 'node:util';
 import { nextMessage, startNode, stop } from '../lib/proc.mjs';
 
@@ -20,6 +24,8 @@ const { values: o, positionals } = parseArgs({
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     'server-args': { type: 'string', default: '' },
+    peer: { type: 'string', default: 'reflector' },
+    inflight: { type: 'string', default: '32' },
   },
 });
 
@@ -30,6 +36,14 @@ const SERVERS = {
   raw: { script: 'servers/raw-net.mjs' },
 };
 
+const CLIENTS = {
+  parley: { script: 'clients/parley-client.mjs' },
+  ws: { script: 'clients/ws-client.mjs', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
+  'ws+addons': { script: 'clients/ws-client.mjs' },
+};
+const PEERS = { reflector: 'servers/reflector.mjs', ws: 'servers/ws.mjs' };
+const clientMode = o.workload === 'client';
+
 /** `label=server:K=V,K=V`, `server:K=V` or just `server`. */
 function parseVariant(text) {
   const eq = text.indexOf('=');
@@ -38,8 +52,12 @@ function parseVariant(text) {
   const label = hasLabel ? text.slice(0, eq) : text;
   const rest = hasLabel ? text.slice(eq + 1) : text;
   const [name, envText = ''] = rest.split(/:(.*)/s);
-  const server = SERVERS[name];
-  if (!server) throw new Error(`unknown server '${name}' (one of ${Object.keys(SERVERS).join(', ')})`);
+  const table = clientMode ? CLIENTS : SERVERS;
+  const server = table[name];
+  if (!server)
+    throw new Error(
+      `unknown ${clientMode ? 'client' : 'server'} '${name}' (one of ${Object.keys(table).join(', ')})`,
+    );
   const env = { ...server.env };
   for (const kv of envText.split(',').filter(Boolean)) {
     const at = kv.indexOf('=');
@@ -52,8 +70,40 @@ const variants = (positionals.length ? positionals : ['parley', 'ws']).map(parse
 const seconds = Number(o.seconds);
 const runs = new Map(variants.map((v) => [v.label, []]));
 
+/** One client-side run: the peer on CPU 0, the client under test (with the variant's env) on CPU 1. */
+async function runClient(v) {
+  const peer = PEERS[o.peer];
+  if (!peer) throw new Error(`unknown peer '${o.peer}' (one of ${Object.keys(PEERS).join(', ')})`);
+  const server = startNode(peer, { cpu: 0 });
+  const { port } = await nextMessage(server, 'ready');
+  const client = startNode(v.script, {
+    cpu: 1,
+    env: v.env,
+    nodeArgs: o['server-args'].split(' ').filter(Boolean),
+  });
+  try {
+    const params = {
+      url: `ws://127.0.0.1:${port}/`,
+      size: Number(o.size),
+      inflight: Number(o.inflight),
+      seconds,
+    };
+    client.send({ params });
+    return (await nextMessage(client, 'result')).result;
+  } finally {
+    await stop(client);
+    await stop(server);
+  }
+}
+
 for (let round = 0; round < Number(o.rounds); round++) {
   for (const v of variants) {
+    if (clientMode) {
+      const { msgsPerSec } = await runClient(v);
+      runs.get(v.label).push(msgsPerSec);
+      console.log(`round ${round + 1}  ${v.label.padEnd(14)} ${Math.round(msgsPerSec)}/s`);
+      continue;
+    }
     const server = startNode(v.script, {
       cpu: 0,
       env: v.env,
