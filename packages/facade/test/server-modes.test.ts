@@ -2,28 +2,21 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from 'selfsigned';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestCa, LOCALHOST_SERVER, type TestCa } from '@parley/test-support';
 import { createServer } from '../src/index.js';
 import { nextMessage, openClient, rawSocket, readAll, startServer, track } from './helpers/harness.js';
 
+let pki: TestCa;
 let pems: { cert: string; key: string };
 
-beforeAll(async () => {
-  const generated = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    ],
-  } as never);
-  pems = { cert: generated.cert, key: generated.private };
+beforeAll(() => {
+  pki = createTestCa();
+  const { cert, key } = pki.selfSign('server', '/CN=localhost', LOCALHOST_SERVER);
+  pems = { cert, key };
 });
+
+afterAll(() => pki.remove());
 
 const httpServers: http.Server[] = [];
 afterEach(() => {
