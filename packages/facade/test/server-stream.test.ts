@@ -7,7 +7,6 @@ import {
   nextMessage,
   openClient,
   rawUpgrade,
-  readUntil,
   startServer,
 } from './helpers/harness.js';
 
