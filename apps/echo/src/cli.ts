@@ -2,6 +2,7 @@
 // `echo <subcommand> [options]`: a subcommand dispatcher (node:util parseArgs). Each
 // subcommand is one entry in SUBCOMMANDS with its own options and run function.
 import { parseArgs } from 'node:util';
+import { runAutobahnClient } from './autobahn.js';
 import { runEchoClient } from './client.js';
 import { ECHO_DEFAULTS, startEchoServer } from './server.js';
 
@@ -35,7 +36,65 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     positionals: 1,
     run: runClient,
   },
+  autobahn: {
+    summary:
+      "run an Autobahn fuzzing server's client cases: getCaseCount, runCase for each (echoing), updateReports",
+    usage: 'echo autobahn <ws://host:port> [--agent NAME] [--cases FROM-TO] [--no-deflate]',
+    options: {
+      agent: { type: 'string' },
+      cases: { type: 'string' },
+      'no-deflate': { type: 'boolean' },
+    },
+    positionals: 1,
+    run: runAutobahn,
+  },
 };
+
+async function runAutobahn(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+): Promise<number> {
+  const usage = 'usage: echo autobahn <ws://host:port> [--agent NAME] [--cases FROM-TO] [--no-deflate]';
+  const [base] = positionals;
+  if (base === undefined) {
+    process.stderr.write(`echo autobahn: missing the fuzzing server's URL\n${usage}\n`);
+    return 2;
+  }
+  let range: { from?: number; to?: number } = {};
+  if (typeof values.cases === 'string') {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(values.cases);
+    if (
+      match === null ||
+      Number(match[1]) < 1 ||
+      (match[2] !== undefined && Number(match[2]) < Number(match[1]))
+    ) {
+      process.stderr.write(
+        `echo autobahn: --cases must be N or FROM-TO (1-based), got ${values.cases}\n${usage}\n`,
+      );
+      return 2;
+    }
+    range = { from: Number(match[1]), to: Number(match[2] ?? match[1]) };
+  }
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  process.once('SIGINT', interrupt);
+  const result = await runAutobahnClient(base, {
+    ...range,
+    ...(typeof values.agent === 'string' ? { agent: values.agent } : {}),
+    deflate: values['no-deflate'] !== true,
+    signal: controller.signal,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.off('SIGINT', interrupt);
+  if (result.caseCount === null) {
+    process.stderr.write(`echo autobahn: no case count from ${base}/getCaseCount\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `ran ${result.ran} of ${result.caseCount} cases; ${result.notOpened.length} did not open${result.notOpened.length > 0 ? ` (${result.notOpened.join(', ')})` : ''}\n`,
+  );
+  return result.reportsUpdated ? 0 : 1;
+}
 
 async function runClient(
   values: Record<string, string | boolean | undefined>,

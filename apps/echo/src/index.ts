@@ -6,5 +6,6 @@ export {
   echoClientConfig,
   runEchoClient,
 } from './client.js';
+export { type AutobahnOptions, type AutobahnResult, runAutobahnClient } from './autobahn.js';
 
 export const PACKAGE_NAME = '@parley/echo';
