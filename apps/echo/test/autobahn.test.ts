@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stopChild } from '@parley/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { runAutobahnClient } from '../src/index.js';
 import { bundleCli, removeCliBundle } from './support/cli-targets.js';
+import { children, closeEverything, servers } from './support/cleanup.js';
 
 /** What one case sends; the fuzzing server closes 1000 once every message has come back. */
 type Message = { data: string | Buffer; fragmented?: boolean };
@@ -19,17 +19,7 @@ interface FuzzingServer {
   echoes: Map<number, [Buffer, boolean][]>;
 }
 
-const servers: { wss: WebSocketServer; server: http.Server }[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((child) => stopChild(child, 'SIGTERM')));
-  for (const { wss, server } of servers.splice(0)) {
-    for (const socket of wss.clients) socket.terminate();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
+afterEach(closeEverything);
 
 /**
  * A stand-in for autobahn-testsuite's fuzzingserver, speaking its client protocol over `ws`:

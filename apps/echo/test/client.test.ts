@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stopChild } from '@parley/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { runEchoClient } from '../src/index.js';
 import { bundleCli, removeCliBundle } from './support/cli-targets.js';
+import { children, closeEverything, servers } from './support/cleanup.js';
 
 interface TestServer {
   url: string;
@@ -15,17 +15,7 @@ interface TestServer {
   connection: Promise<[WebSocket, http.IncomingMessage]>;
 }
 
-const servers: { wss: WebSocketServer; server: http.Server }[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((child) => stopChild(child, 'SIGTERM')));
-  for (const { wss, server } of servers.splice(0)) {
-    for (const socket of wss.clients) socket.terminate();
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
+afterEach(closeEverything);
 
 async function startServer(perMessageDeflate = true): Promise<TestServer> {
   const server = http.createServer();
