@@ -68,6 +68,9 @@ describe.skipIf(!redisAvailable)('RedisBus against a real redis-server', () => {
     expect(await b.rooms()).toEqual([{ name: 'lobby', online: 2 }]);
     for (let i = 0; i < 55; i++)
       a.appendHistory({ room: 'lobby', nick: 'alice', text: `m${i}`, ts: i, id: `a-${i}` });
+    // appendHistory is fire and forget on a's connection; b reads on another one. A round trip
+    // on a's connection returns after Redis has run every append sent before it.
+    await a.members('lobby');
     const history = await b.history('lobby');
     expect(history).toHaveLength(50);
     expect(history[0]?.text).toBe('m5');
