@@ -11,6 +11,7 @@ import {
   CHAT_SUBPROTOCOL,
   ChatLimits,
   type ChatErrorCode,
+  type ChatMessage,
   NickSchema,
   parseClientMessage,
   RoomSchema,
@@ -40,6 +41,8 @@ interface LocalRoom {
 
 /** Messages kept while a join is in flight; more are dropped. */
 const MAX_PENDING = 64;
+/** Room messages a join keeps while it reads the history (the newest ones, if more arrive). */
+const MAX_CAUGHT_UP = 1000;
 
 export const CloseCodes = { GoingAway: 1001, PolicyViolation: 1008 } as const;
 
@@ -55,6 +58,12 @@ export class ChatService<P extends ChatPeer> {
   private readonly idPrefix: string;
   private sequence = 0;
   private readonly notices: PresenceNoticeBatcher;
+  /**
+   * Per room, one list per join in flight of the room's messages delivered while that join
+   * reads the history: a message published after the history was read but before the newcomer
+   * is subscribed would otherwise reach neither.
+   */
+  private readonly joining = new Map<string, Set<ChatMessage[]>>();
 
   constructor(
     private readonly bus: Bus,
@@ -282,8 +291,17 @@ export class ChatService<P extends ChatPeer> {
         return;
       }
       if (session.room) await this.leave(session);
-      const history = await this.bus.history(room);
-      const members = session.format === 'json' ? await this.bus.members(room) : [];
+      const caught = this.watchRoom(room);
+      let history: ChatMessage[];
+      let members: string[];
+      try {
+        history = await this.bus.history(room);
+        members = session.format === 'json' ? await this.bus.members(room) : [];
+      } finally {
+        // From here to subscribe() nothing awaits: no message can fall in between.
+        this.unwatchRoom(room, caught);
+      }
+      history = withCaughtUp(history, caught);
       if (session.closed) {
         await this.bus.releaseNick(room, nick);
         return;
@@ -323,6 +341,24 @@ export class ChatService<P extends ChatPeer> {
     }
   }
 
+  private watchRoom(room: string): ChatMessage[] {
+    const caught: ChatMessage[] = [];
+    let watchers = this.joining.get(room);
+    if (!watchers) {
+      watchers = new Set();
+      this.joining.set(room, watchers);
+    }
+    watchers.add(caught);
+    return caught;
+  }
+
+  private unwatchRoom(room: string, caught: ChatMessage[]): void {
+    const watchers = this.joining.get(room);
+    if (!watchers) return;
+    watchers.delete(caught);
+    if (watchers.size === 0) this.joining.delete(room);
+  }
+
   private subscribe(session: SessionState<P>, room: string): void {
     let local = this.localRooms.get(room);
     if (!local) {
@@ -348,6 +384,12 @@ export class ChatService<P extends ChatPeer> {
       return;
     }
     const room = event.type === 'message' ? event.message.room : event.room;
+    if (event.type === 'message') {
+      for (const caught of this.joining.get(room) ?? []) {
+        caught.push(event.message);
+        if (caught.length > MAX_CAUGHT_UP) caught.shift();
+      }
+    }
     // Notices still waiting for the end of the turn go first, so nobody speaks before joining.
     this.notices.flush(room);
     const local = this.localRooms.get(room);
@@ -377,4 +419,12 @@ export class ChatService<P extends ChatPeer> {
   private sendJson(session: SessionState<P>, message: ServerMessage): void {
     if (!session.closed) session.peer.send(JSON.stringify(message));
   }
+}
+
+/** The history read by a join, then the messages delivered meanwhile that it does not hold (by id). */
+function withCaughtUp(history: ChatMessage[], caught: readonly ChatMessage[]): ChatMessage[] {
+  if (caught.length === 0) return history;
+  const seen = new Set(history.map((message) => message.id));
+  const missed = caught.filter((message) => !seen.has(message.id));
+  return missed.length === 0 ? history : [...history, ...missed];
 }

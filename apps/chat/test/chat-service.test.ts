@@ -251,3 +251,73 @@ describe('ChatService, parley-chat.v1 clients', () => {
     expect(web.json().at(-1)).toMatchObject({ type: 'message', nick: 'quick', text: 'right away' });
   });
 });
+
+/**
+ * A bus whose next history read is held until `release()`: the gap between reading a room's
+ * history and subscribing the newcomer, which a Redis round trip opens. The answer is the
+ * history as it was when the read was asked for (`snapshot: 'asked'`) or when it was released.
+ */
+class HeldHistoryBus extends MemoryBus {
+  holdNext = false;
+  snapshot: 'asked' | 'released' = 'asked';
+  private releaseHeld: (() => void) | null = null;
+
+  override async history(room: string) {
+    if (!this.holdNext) return super.history(room);
+    this.holdNext = false;
+    const asked = await super.history(room);
+    await new Promise<void>((resolve) => (this.releaseHeld = resolve));
+    return this.snapshot === 'asked' ? asked : super.history(room);
+  }
+
+  get holding(): boolean {
+    return this.releaseHeld !== null;
+  }
+
+  release(): void {
+    this.releaseHeld?.();
+    this.releaseHeld = null;
+  }
+}
+
+describe('ChatService, a message posted while a newcomer reads the history', () => {
+  async function joinDuringMessage(format: 'text' | 'json', snapshot: 'asked' | 'released') {
+    const bus = new HeldHistoryBus({ serverId: 'server-a', historySize: 50 });
+    bus.snapshot = snapshot;
+    const chat = new ChatService(bus, new SetFanout(), { schedule: (task) => setImmediate(task) });
+    const alice = new RecordingPeer('alice');
+    const a = chat.open(alice, 'text', { nick: 'alice' });
+    await settle();
+    chat.receive(a, 'before the join');
+    bus.holdNext = true;
+    const carol = new RecordingPeer('carol');
+    const c = chat.open(carol, format, format === 'text' ? { nick: 'carol' } : {});
+    if (format === 'json') chat.receive(c, JSON.stringify({ type: 'join', room: 'lobby', nick: 'carol' }));
+    await settle();
+    expect(bus.holding).toBe(true);
+    chat.receive(a, 'during the join');
+    bus.release();
+    await settle();
+    chat.receive(a, 'after the join');
+    return carol;
+  }
+
+  for (const snapshot of ['asked', 'released'] as const) {
+    it(`reaches a text newcomer exactly once, in order (history read ${snapshot === 'asked' ? 'before' : 'after'} it)`, async () => {
+      const carol = await joinDuringMessage('text', snapshot);
+      expect(carol.received).toEqual([
+        'alice: before the join',
+        'alice: during the join',
+        '* carol joined lobby (2 online)',
+        'alice: after the join',
+      ]);
+    });
+  }
+
+  it('is part of a JSON newcomer’s history', async () => {
+    const carol = await joinDuringMessage('json', 'asked');
+    const history = carol.json().find((m) => m.type === 'history') as { messages: { text: string }[] };
+    expect(history.messages.map((m) => m.text)).toEqual(['before the join', 'during the join']);
+    expect(carol.json().filter((m) => m.type === 'message').map((m) => m.text)).toEqual(['after the join']);
+  });
+});
