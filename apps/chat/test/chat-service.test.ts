@@ -318,6 +318,11 @@ describe('ChatService, a message posted while a newcomer reads the history', () 
     const carol = await joinDuringMessage('json', 'asked');
     const history = carol.json().find((m) => m.type === 'history') as { messages: { text: string }[] };
     expect(history.messages.map((m) => m.text)).toEqual(['before the join', 'during the join']);
-    expect(carol.json().filter((m) => m.type === 'message').map((m) => m.text)).toEqual(['after the join']);
+    expect(
+      carol
+        .json()
+        .filter((m) => m.type === 'message')
+        .map((m) => m.text),
+    ).toEqual(['after the join']);
   });
 });
