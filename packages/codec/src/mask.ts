@@ -45,8 +45,8 @@ export function xorMask(
     // Same cut-off as the word loop: below it the addon call and its views cost more than they save.
     xorNative(native, data, start, end, mask, maskOffset, phase);
   } else {
-    const simd = length >= SIMD_THRESHOLD && simdEnabled ? simdMasker() : null;
-    if (simd !== null) xorSimd(simd, data, start, end, mask, maskOffset, phase);
+    const simd = simdFor(length);
+    if (simd !== null) xorSimd(simd, data, start, end, data, start, mask, maskOffset, phase);
     else xorWords(data, start, end, mask, maskOffset, phase);
   }
 }
@@ -67,20 +67,18 @@ export function xorMaskCopy(
   phase: number,
 ): void {
   const length = srcEnd - srcStart;
-  const simd = length >= SIMD_THRESHOLD && simdEnabled && native === null ? simdMasker() : null;
-  if (simd === null) {
+  const simd = native === null ? simdFor(length) : null;
+  if (simd !== null) {
+    xorSimd(simd, src, srcStart, srcEnd, dst, dstStart, mask, maskOffset, phase);
+  } else {
     dst.set(src.subarray(srcStart, srcEnd), dstStart);
     xorMask(dst, dstStart, dstStart + length, mask, maskOffset, phase);
-    return;
   }
-  const key = keyWord(mask, maskOffset, phase, true);
-  const scratch = simd.scratch;
-  for (let at = 0; at < length; at += SIMD_BLOCK) {
-    const size = Math.min(SIMD_BLOCK, length - at);
-    scratch.set(src.subarray(srcStart + at, srcStart + at + size), 0);
-    simd.xor(0, size, key);
-    dst.set(scratch.subarray(0, size), dstStart + at);
-  }
+}
+
+/** The SIMD kernel when it is on and pays for `length` bytes, copies included; else null. */
+function simdFor(length: number): SimdMasker | null {
+  return length >= SIMD_THRESHOLD && simdEnabled ? simdMasker() : null;
 }
 
 /** For tests: turns the WebAssembly SIMD kernel off (false) or back on. */
@@ -88,11 +86,17 @@ export function useSimdMasking(enabled: boolean): void {
   simdEnabled = enabled;
 }
 
+/**
+ * `src[srcStart, srcEnd)` XORed into `dst` from `dstStart` a block at a time through the
+ * kernel's memory (src in, XOR, out to dst). `dst` may be `src` at the same offset: in place.
+ */
 function xorSimd(
   simd: SimdMasker,
-  data: Uint8Array,
-  start: number,
-  end: number,
+  src: Uint8Array,
+  srcStart: number,
+  srcEnd: number,
+  dst: Uint8Array,
+  dstStart: number,
   mask: Uint8Array,
   maskOffset: number,
   phase: number,
@@ -101,12 +105,11 @@ function xorSimd(
   const key = keyWord(mask, maskOffset, phase, true);
   const scratch = simd.scratch;
   // Blocks are a multiple of 4 bytes long, so every block starts at the same key phase.
-  for (let at = start; at < end; at += SIMD_BLOCK) {
-    const length = Math.min(SIMD_BLOCK, end - at);
-    const block = data.subarray(at, at + length);
-    scratch.set(block, 0);
-    simd.xor(0, length, key);
-    block.set(scratch.subarray(0, length));
+  for (let at = 0; at < srcEnd - srcStart; at += SIMD_BLOCK) {
+    const size = Math.min(SIMD_BLOCK, srcEnd - srcStart - at);
+    scratch.set(src.subarray(srcStart + at, srcStart + at + size), 0);
+    simd.xor(0, size, key);
+    dst.set(scratch.subarray(0, size), dstStart + at);
   }
 }
 
