@@ -1,14 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ClientCloseInfo, createClient, type OpenInfo } from '../src/client/index.js';
+import {
+  type ClientCloseInfo,
+  type ClientConfigInput,
+  createClient,
+  type OpenInfo,
+} from '../src/client/index.js';
 import { nextEvent, Resources, startWsEchoServer } from './client-fixtures.js';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0]) {
-  const created = createClient({ proxy: false, ...config });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput) {
+  return resources.createClient({ proxy: false, ...config });
 }
 
 describe('createClient against a ws server', () => {

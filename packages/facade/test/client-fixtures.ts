@@ -9,7 +9,12 @@ import * as tls from 'node:tls';
 import { computeAccept } from '@parley/handshake';
 import { createTestCa, LOCALHOST_SERVER } from '@parley/test-support';
 import { type ServerOptions, WebSocketServer } from 'ws';
-import type { Client } from '../src/client/index.js';
+import {
+  type Client,
+  type ClientConfigInput,
+  type ClientRuntime,
+  createClient,
+} from '../src/client/index.js';
 
 /** Everything a test opened; `closeAll()` in afterEach ends it all. */
 export class Resources {
@@ -23,6 +28,13 @@ export class Resources {
   client<T extends Client>(client: T): T {
     this.add(() => client.terminate());
     return client;
+  }
+
+  /** `createClient(config, undefined, runtime)`, registered; a config error throws (a bug in the test). */
+  createClient(config: ClientConfigInput, runtime?: ClientRuntime): Client {
+    const created = createClient(config, undefined, runtime);
+    if (!created.ok) throw new Error(created.error.message);
+    return this.client(created.value);
   }
 
   async closeAll(): Promise<void> {

@@ -1,16 +1,14 @@
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ClientCloseInfo, type ClientError, createClient } from '../src/client/index.js';
+import type { ClientCloseInfo, ClientConfigInput, ClientError } from '../src/client/index.js';
 import { readRequestHead, Resources, startRawServer, startWsEchoServer } from './client-fixtures.js';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0]) {
-  const created = createClient({ proxy: false, reconnect: { enabled: false }, ...config });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput) {
+  return resources.createClient({ proxy: false, reconnect: { enabled: false }, ...config });
 }
 
 /** A port nothing listens on: bind, read the port, close. */

@@ -2,7 +2,7 @@ import { constants, deflateRawSync } from 'node:zlib';
 import { computeAccept } from '@parley/handshake';
 import type * as net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ClientCloseInfo, createClient } from '../src/client/index.js';
+import type { ClientCloseInfo, ClientConfigInput } from '../src/client/index.js';
 import {
   acceptUpgrade,
   ClientFrameReader,
@@ -18,10 +18,8 @@ import { writeByteByByte } from './helpers/slow-writes.js';
 const resources = new Resources();
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0]) {
-  const created = createClient({ proxy: false, reconnect: { enabled: false }, ...config });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput) {
+  return resources.createClient({ proxy: false, reconnect: { enabled: false }, ...config });
 }
 
 /** A raw server that completes the upgrade, then runs `afterUpgrade` on the socket. */

@@ -1,5 +1,5 @@
+import type { ClientConfigInput } from '../src/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../src/client/index.js';
 import {
   makeCertificates,
   nextEvent,
@@ -18,10 +18,8 @@ beforeAll(() => {
 afterAll(() => removeCertificates(certs));
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0], env: Record<string, string> = {}) {
-  const created = createClient({ reconnect: { enabled: false }, ...config }, undefined, { env });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput, env: Record<string, string> = {}) {
+  return resources.createClient({ reconnect: { enabled: false }, ...config }, { env });
 }
 
 describe('client through an HTTP CONNECT proxy', () => {

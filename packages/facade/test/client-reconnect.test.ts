@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type ClientCloseInfo,
-  type ClientError,
-  createClient,
-  type OpenInfo,
-  type ReconnectInfo,
+import type {
+  ClientCloseInfo,
+  ClientConfigInput,
+  ClientError,
+  OpenInfo,
+  ReconnectInfo,
 } from '../src/client/index.js';
 import {
   closeWsServer,
@@ -21,10 +21,8 @@ afterEach(async () => {
   await resources.closeAll();
 });
 
-function makeClient(config: Parameters<typeof createClient>[0], random?: () => number) {
-  const created = createClient({ proxy: false, ...config }, undefined, random ? { random } : {});
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput, random?: () => number) {
+  return resources.createClient({ proxy: false, ...config }, random ? { random } : {});
 }
 
 /** Counts upgrade attempts and refuses each with 503 (a retryable status). */

@@ -1,5 +1,5 @@
+import type { ClientConfigInput } from '../src/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '../src/client/index.js';
 import {
   headerOf,
   readRequestHead,
@@ -11,10 +11,8 @@ import {
 const resources = new Resources();
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0]) {
-  const created = createClient({ proxy: false, reconnect: { enabled: false }, ...config });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput) {
+  return resources.createClient({ proxy: false, reconnect: { enabled: false }, ...config });
 }
 
 /** Answers every upgrade with `status` and a Location; records the request heads. */

@@ -1,5 +1,5 @@
+import type { ClientConfigInput } from '../src/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../src/client/index.js';
 import {
   makeCertificates,
   removeCertificates,
@@ -17,10 +17,8 @@ beforeAll(() => {
 afterAll(() => removeCertificates(certs));
 afterEach(() => resources.closeAll());
 
-function makeClient(config: Parameters<typeof createClient>[0]) {
-  const created = createClient({ proxy: false, reconnect: { enabled: false }, ...config });
-  if (!created.ok) throw new Error(created.error.message);
-  return resources.client(created.value);
+function makeClient(config: ClientConfigInput) {
+  return resources.createClient({ proxy: false, reconnect: { enabled: false }, ...config });
 }
 
 describe('client over TLS (wss://)', () => {
