@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { computeAccept } from '@parley/handshake';
 import { createTestCa, LOCALHOST_SERVER } from '@parley/test-support';
+import { afterAll, beforeAll } from 'vitest';
 import { type ServerOptions, WebSocketServer } from 'ws';
 import {
   type Client,
@@ -251,8 +252,17 @@ export function makeCertificates(): TestCertificates {
   };
 }
 
-export function removeCertificates(certs: TestCertificates): void {
-  certs.remove();
+/**
+ * The test file's certificates: made in beforeAll and deleted in afterAll. The object is
+ * filled in before the first test runs, so tests read its fields as usual.
+ */
+export function useCertificates(): TestCertificates {
+  const certs = {} as TestCertificates;
+  beforeAll(() => {
+    Object.assign(certs, makeCertificates());
+  });
+  afterAll(() => certs.remove?.());
+  return certs;
 }
 
 export interface ConnectProxy {

@@ -1,24 +1,18 @@
 import type { ClientConfigInput } from '../src/client/index.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
-  makeCertificates,
   nextEvent,
-  removeCertificates,
   Resources,
+  useCertificates,
   startConnectProxy,
   startWsEchoServer,
-  type TestCertificates,
 } from './client-fixtures.js';
 
 // An https:// proxy: TLS to the proxy (verified with `proxy_tls`), CONNECT inside that TLS
 // session, and for wss:// a second TLS session to the server inside the tunnel (`tls`).
 
 const resources = new Resources();
-let certs: TestCertificates;
-beforeAll(() => {
-  certs = makeCertificates();
-});
-afterAll(() => removeCertificates(certs));
+const certs = useCertificates();
 afterEach(() => resources.closeAll());
 
 function makeClient(config: ClientConfigInput, env: Record<string, string> = {}) {

@@ -1,21 +1,15 @@
 import type { ClientConfigInput } from '../src/client/index.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
-  makeCertificates,
   nextEvent,
-  removeCertificates,
   Resources,
+  useCertificates,
   startConnectProxy,
   startWsEchoServer,
-  type TestCertificates,
 } from './client-fixtures.js';
 
 const resources = new Resources();
-let certs: TestCertificates;
-beforeAll(() => {
-  certs = makeCertificates();
-});
-afterAll(() => removeCertificates(certs));
+const certs = useCertificates();
 afterEach(() => resources.closeAll());
 
 function makeClient(config: ClientConfigInput, env: Record<string, string> = {}) {

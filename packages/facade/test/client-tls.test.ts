@@ -1,20 +1,9 @@
 import type { ClientConfigInput } from '../src/client/index.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeCertificates,
-  removeCertificates,
-  Resources,
-  startWsEchoServer,
-  type TestCertificates,
-  nextEvent,
-} from './client-fixtures.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Resources, useCertificates, startWsEchoServer, nextEvent } from './client-fixtures.js';
 
 const resources = new Resources();
-let certs: TestCertificates;
-beforeAll(() => {
-  certs = makeCertificates();
-});
-afterAll(() => removeCertificates(certs));
+const certs = useCertificates();
 afterEach(() => resources.closeAll());
 
 function makeClient(config: ClientConfigInput) {
