@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isValidCloseCode } from '../src/close-codes.js';
 import { Opcode } from '../src/constants.js';
 import { encodeFrame } from '../src/frame-encoder.js';
 import { applyMask } from '../src/mask.js';
@@ -162,9 +163,10 @@ describe('property: bad input', () => {
           for (const chunk of chunks) protocol.receive(Buffer.from(chunk));
           protocol.destroy();
           if (sink.closedInfo !== null) {
-            expect([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1005]).toContain(
-              sink.closedInfo.code,
-            );
+            // The random bytes may hold a well-formed close frame from the peer, whose code (any
+            // valid one, 3000–4999 included) is what gets reported; 1005 when it carried none.
+            const { code } = sink.closedInfo;
+            expect(code === 1005 || isValidCloseCode(code), `close code ${code}`).toBe(true);
           }
         },
       ),
